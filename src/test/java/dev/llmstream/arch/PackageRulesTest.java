@@ -1,0 +1,92 @@
+package dev.llmstream.arch;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The package rules of docs/architecture.md, checked over the compiled main classes. Each rule
+ * allows an empty subject set so a package that does not exist yet does not fail the build; once
+ * it exists the rule applies.
+ */
+class PackageRulesTest {
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importClasses() {
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.llmstream");
+    }
+
+    private static void check(ArchRule rule) {
+        rule.allowEmptyShould(true).check(classes);
+    }
+
+    @Test
+    void engineImportsNoServingOrTelemetryLibraries() {
+        check(noClasses().that().resideInAPackage("dev.llmstream.engine..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "io.vertx..", "io.netty..", "io.micrometer..", "io.opentelemetry..",
+                        "dev.llmstream.server..", "dev.llmstream.frontend..", "dev.llmstream.telemetry..",
+                        "dev.llmstream.api..", "dev.llmstream.cli..", "dev.llmstream.bench.."));
+    }
+
+    @Test
+    void engineImplementationsDoNotKnowEachOther() {
+        check(noClasses().that().resideInAPackage("dev.llmstream.engine.cpu..")
+                .should().dependOnClassesThat().resideInAPackage("dev.llmstream.engine.trtllm.."));
+        check(noClasses().that().resideInAPackage("dev.llmstream.engine.trtllm..")
+                .should().dependOnClassesThat().resideInAPackage("dev.llmstream.engine.cpu.."));
+    }
+
+    @Test
+    void frontendHasNoVertx() {
+        check(noClasses().that().resideInAPackage("dev.llmstream.frontend..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "io.netty..",
+                        "dev.llmstream.server.."));
+    }
+
+    @Test
+    void vectorApiOnlyInCpuKernels() {
+        check(noClasses().that().resideOutsideOfPackages("dev.llmstream.engine.cpu..")
+                .should().dependOnClassesThat().resideInAPackage("jdk.incubator.vector.."));
+    }
+
+    @Test
+    void formatAndTokenizerPackagesUseTheJdkOnly() {
+        check(noClasses().that().resideInAnyPackage("dev.llmstream.gguf..", "dev.llmstream.tokenizer..",
+                        "dev.llmstream.util..")
+                .should().dependOnClassesThat().resideOutsideOfPackages(
+                        "java..", "javax..", "jdk..", "dev.llmstream.gguf..", "dev.llmstream.tokenizer..",
+                        "dev.llmstream.util..")
+                .because("the GGUF format, tokenizers and utilities are plain JDK code"));
+        check(noClasses().that().resideInAPackage("dev.llmstream.gguf..")
+                .should().dependOnClassesThat().resideInAPackage("dev.llmstream.tokenizer.."));
+    }
+
+    @Test
+    void benchIsAClientOnly() {
+        check(noClasses().that().resideInAPackage("dev.llmstream.bench..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "dev.llmstream.server..", "dev.llmstream.engine..", "dev.llmstream.frontend..",
+                        "dev.llmstream.telemetry..", "dev.llmstream.cli.."));
+    }
+
+    @Test
+    void onlyTheCliWiresEverything() {
+        check(noClasses().that().resideOutsideOfPackage("dev.llmstream.cli..")
+                .should().dependOnClassesThat().resideInAPackage("dev.llmstream.cli.."));
+    }
+
+    @Test
+    void noPackageCycles() {
+        check(slices().matching("dev.llmstream.(*)..").should().beFreeOfCycles());
+    }
+}
