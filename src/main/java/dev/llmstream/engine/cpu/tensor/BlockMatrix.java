@@ -1,0 +1,110 @@
+package dev.llmstream.engine.cpu.tensor;
+
+import dev.llmstream.gguf.GgmlType;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.Objects;
+
+/**
+ * Shared plumbing of the weight formats: the row layout over the mapped bytes and the choice between
+ * the two kernel shapes.
+ *
+ * <ul>
+ *   <li><b>Fused</b> ({@code nTokens < STRIP_MIN_TOKENS}, i.e. decode): weights are dequantized in
+ *       registers and consumed at once; each weight byte is read once per token, which is what a
+ *       bandwidth-bound decode step wants.</li>
+ *   <li><b>Strip</b> (prefill and large batches): {@link StripKernel#ROWS} rows are dequantized into a
+ *       per-thread float buffer once and multiplied with every token on a register tile, so the
+ *       dequantization cost is amortized and the loop is FMA-bound.</li>
+ * </ul>
+ * Both produce bit-identical results (see {@link Lanes}).
+ */
+abstract class BlockMatrix implements WeightMatrix {
+    static final ValueLayout.OfShort F16_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfFloat F32_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    /** Batches at least this large take the strip path. */
+    static final int STRIP_MIN_TOKENS = 4;
+
+    private static final ThreadLocal<float[]> STRIP = ThreadLocal.withInitial(() -> new float[0]);
+
+    protected final MemorySegment data;
+    protected final int rows;
+    protected final int cols;
+    protected final long rowBytes;
+    private final GgmlType type;
+
+    BlockMatrix(GgmlType type, MemorySegment data, int rows, int cols) {
+        this.type = Objects.requireNonNull(type);
+        this.data = Objects.requireNonNull(data);
+        if (rows <= 0 || cols <= 0 || cols % type.blockSize() != 0) {
+            throw new IllegalArgumentException(type + " matrix " + rows + " x " + cols
+                    + ": cols must be a positive multiple of " + type.blockSize());
+        }
+        this.rows = rows;
+        this.cols = cols;
+        this.rowBytes = type.byteSize(cols);
+        if (data.byteSize() != rowBytes * rows) {
+            throw new IllegalArgumentException(type + " matrix " + rows + " x " + cols + " needs "
+                    + rowBytes * rows + " bytes, got " + data.byteSize());
+        }
+    }
+
+    @Override
+    public final int rows() {
+        return rows;
+    }
+
+    @Override
+    public final int cols() {
+        return cols;
+    }
+
+    @Override
+    public final GgmlType type() {
+        return type;
+    }
+
+    @Override
+    public final long byteSize() {
+        return data.byteSize();
+    }
+
+    static float f16(MemorySegment seg, long offset) {
+        return Float.float16ToFloat(seg.get(F16_LE, offset));
+    }
+
+    @Override
+    public final void matmul(float[] x, int nTokens, float[] out, int ldOut, int rowStart, int rowEnd) {
+        if (nTokens < STRIP_MIN_TOKENS) {
+            for (int t = 0; t < nTokens; t++) {
+                int r = rowStart;
+                for (; r + 4 <= rowEnd; r += 4) {
+                    fused4(r, x, t * cols, out, t * ldOut);
+                }
+                for (; r < rowEnd; r++) {
+                    out[t * ldOut + r] = fused1(r, x, t * cols);
+                }
+            }
+            return;
+        }
+        float[] strip = STRIP.get();
+        if (strip.length < StripKernel.ROWS * cols) {
+            strip = new float[StripKernel.ROWS * cols];
+            STRIP.set(strip);
+        }
+        for (int r = rowStart; r < rowEnd; r += StripKernel.ROWS) {
+            int n = Math.min(StripKernel.ROWS, rowEnd - r);
+            for (int i = 0; i < n; i++) {
+                dequantizeRow(r + i, strip, i * cols);
+            }
+            StripKernel.multiply(strip, n, cols, x, nTokens, out, ldOut, r);
+        }
+    }
+
+    /** Rows {@code r..r+3} against token {@code x[xOff..]}, into {@code out[oOff + r .. + 3]}. */
+    protected abstract void fused4(int r, float[] x, int xOff, float[] out, int oOff);
+
+    /** Row {@code r} against token {@code x[xOff..]}. */
+    protected abstract float fused1(int r, float[] x, int xOff);
+}

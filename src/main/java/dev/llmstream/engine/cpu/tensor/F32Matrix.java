@@ -1,0 +1,76 @@
+package dev.llmstream.engine.cpu.tensor;
+
+import dev.llmstream.gguf.GgmlType;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+
+/** F32 weights: plain little-endian floats; any column count (tails use masked loads). */
+public final class F32Matrix extends BlockMatrix {
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+
+    public F32Matrix(MemorySegment data, int rows, int cols) {
+        super(GgmlType.F32, data, rows, cols);
+    }
+
+    @Override
+    public void dequantizeRow(int row, float[] out, int off) {
+        MemorySegment.copy(data, F32_LE, row * rowBytes, out, off, cols);
+    }
+
+    @Override
+    public void dequantizeRowScalar(int row, float[] out, int off) {
+        long base = row * rowBytes;
+        for (int k = 0; k < cols; k++) {
+            out[off + k] = data.get(F32_LE, base + 4L * k);
+        }
+    }
+
+    @Override
+    protected float fused1(int r, float[] x, int xOff) {
+        FloatVector acc = FloatVector.zero(Lanes.F);
+        long base = r * rowBytes;
+        int bound = Lanes.F.loopBound(cols);
+        int k = 0;
+        for (; k < bound; k += Lanes.L) {
+            acc = FloatVector.fromMemorySegment(Lanes.F, data, base + 4L * k, LE)
+                    .fma(FloatVector.fromArray(Lanes.F, x, xOff + k), acc);
+        }
+        if (k < cols) {
+            VectorMask<Float> m = Lanes.F.indexInRange(k, cols);
+            acc = FloatVector.fromMemorySegment(Lanes.F, data, base + 4L * k, LE, m)
+                    .fma(FloatVector.fromArray(Lanes.F, x, xOff + k, m), acc);
+        }
+        return Lanes.sum(acc);
+    }
+
+    @Override
+    protected void fused4(int r, float[] x, int xOff, float[] out, int oOff) {
+        FloatVector a0 = FloatVector.zero(Lanes.F), a1 = a0, a2 = a0, a3 = a0;
+        long b0 = r * rowBytes, b1 = b0 + rowBytes, b2 = b1 + rowBytes, b3 = b2 + rowBytes;
+        int bound = Lanes.F.loopBound(cols);
+        int k = 0;
+        for (; k < bound; k += Lanes.L) {
+            FloatVector v = FloatVector.fromArray(Lanes.F, x, xOff + k);
+            long o = 4L * k;
+            a0 = FloatVector.fromMemorySegment(Lanes.F, data, b0 + o, LE).fma(v, a0);
+            a1 = FloatVector.fromMemorySegment(Lanes.F, data, b1 + o, LE).fma(v, a1);
+            a2 = FloatVector.fromMemorySegment(Lanes.F, data, b2 + o, LE).fma(v, a2);
+            a3 = FloatVector.fromMemorySegment(Lanes.F, data, b3 + o, LE).fma(v, a3);
+        }
+        if (k < cols) {
+            VectorMask<Float> m = Lanes.F.indexInRange(k, cols);
+            FloatVector v = FloatVector.fromArray(Lanes.F, x, xOff + k, m);
+            long o = 4L * k;
+            a0 = FloatVector.fromMemorySegment(Lanes.F, data, b0 + o, LE, m).fma(v, a0);
+            a1 = FloatVector.fromMemorySegment(Lanes.F, data, b1 + o, LE, m).fma(v, a1);
+            a2 = FloatVector.fromMemorySegment(Lanes.F, data, b2 + o, LE, m).fma(v, a2);
+            a3 = FloatVector.fromMemorySegment(Lanes.F, data, b3 + o, LE, m).fma(v, a3);
+        }
+        out[oOff + r] = Lanes.sum(a0);
+        out[oOff + r + 1] = Lanes.sum(a1);
+        out[oOff + r + 2] = Lanes.sum(a2);
+        out[oOff + r + 3] = Lanes.sum(a3);
+    }
+}

@@ -1,0 +1,101 @@
+package dev.llmstream.engine.cpu.tensor;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+
+/**
+ * Dense micro-kernels over a strip of dequantized weight rows held in a small float buffer (L1/L2
+ * resident). Used for batches of several tokens: a format dequantizes {@link #ROWS} rows once and the
+ * strip is multiplied with every token, so dequantization cost is amortized over the batch and the
+ * inner loop is pure loads + FMAs on a 4 x 4 register tile (16 accumulators + 4 weight + 1 activation
+ * vectors fit in the 32 AVX-512 registers; two loads per four FMAs keeps it FMA-bound).
+ *
+ * <p>Each accumulator follows the canonical order of {@link Lanes}; columns beyond a multiple of
+ * {@code L} are handled by a masked load whose inactive lanes add {@code fma(0, 0, acc) = acc}.
+ */
+final class StripKernel {
+    static final int ROWS = 4;
+    private static final int TOKENS = 4;
+
+    private StripKernel() {}
+
+    /**
+     * {@code out[t * ldOut + row0 + i] = dot(strip[i * cols ..], x[t * cols ..])} for {@code i < nRows}
+     * (1..4) and all tokens.
+     */
+    static void multiply(float[] strip, int nRows, int cols, float[] x, int nTokens, float[] out, int ldOut,
+                         int row0) {
+        int t = 0;
+        if (nRows == ROWS) {
+            for (; t + TOKENS <= nTokens; t += TOKENS) {
+                tile4x4(strip, cols, x, t, out, ldOut, row0);
+            }
+        }
+        for (; t < nTokens; t++) {
+            for (int i = 0; i < nRows; i++) {
+                out[t * ldOut + row0 + i] = dot(strip, i * cols, x, t * cols, cols);
+            }
+        }
+    }
+
+    /** One strip row against one token. */
+    static float dot(float[] w, int wOff, float[] x, int xOff, int cols) {
+        FloatVector acc = FloatVector.zero(Lanes.F);
+        int k = 0;
+        int bound = Lanes.F.loopBound(cols);
+        for (; k < bound; k += Lanes.L) {
+            acc = FloatVector.fromArray(Lanes.F, w, wOff + k).fma(FloatVector.fromArray(Lanes.F, x, xOff + k), acc);
+        }
+        if (k < cols) {
+            VectorMask<Float> m = Lanes.F.indexInRange(k, cols);
+            acc = FloatVector.fromArray(Lanes.F, w, wOff + k, m)
+                    .fma(FloatVector.fromArray(Lanes.F, x, xOff + k, m), acc);
+        }
+        return Lanes.sum(acc);
+    }
+
+    private static void tile4x4(float[] w, int cols, float[] x, int t0, float[] out, int ldOut, int row0) {
+        FloatVector a00 = FloatVector.zero(Lanes.F), a01 = a00, a02 = a00, a03 = a00;
+        FloatVector a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+        FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00;
+        FloatVector a30 = a00, a31 = a00, a32 = a00, a33 = a00;
+        int w1 = cols, w2 = 2 * cols, w3 = 3 * cols;
+        int x0 = t0 * cols, x1 = x0 + cols, x2 = x1 + cols, x3 = x2 + cols;
+        int bound = Lanes.F.loopBound(cols);
+        int k = 0;
+        for (; k < bound; k += Lanes.L) {
+            FloatVector r0 = FloatVector.fromArray(Lanes.F, w, k);
+            FloatVector r1 = FloatVector.fromArray(Lanes.F, w, w1 + k);
+            FloatVector r2 = FloatVector.fromArray(Lanes.F, w, w2 + k);
+            FloatVector r3 = FloatVector.fromArray(Lanes.F, w, w3 + k);
+            FloatVector v = FloatVector.fromArray(Lanes.F, x, x0 + k);
+            a00 = r0.fma(v, a00); a10 = r1.fma(v, a10); a20 = r2.fma(v, a20); a30 = r3.fma(v, a30);
+            v = FloatVector.fromArray(Lanes.F, x, x1 + k);
+            a01 = r0.fma(v, a01); a11 = r1.fma(v, a11); a21 = r2.fma(v, a21); a31 = r3.fma(v, a31);
+            v = FloatVector.fromArray(Lanes.F, x, x2 + k);
+            a02 = r0.fma(v, a02); a12 = r1.fma(v, a12); a22 = r2.fma(v, a22); a32 = r3.fma(v, a32);
+            v = FloatVector.fromArray(Lanes.F, x, x3 + k);
+            a03 = r0.fma(v, a03); a13 = r1.fma(v, a13); a23 = r2.fma(v, a23); a33 = r3.fma(v, a33);
+        }
+        if (k < cols) {
+            VectorMask<Float> m = Lanes.F.indexInRange(k, cols);
+            FloatVector r0 = FloatVector.fromArray(Lanes.F, w, k, m);
+            FloatVector r1 = FloatVector.fromArray(Lanes.F, w, w1 + k, m);
+            FloatVector r2 = FloatVector.fromArray(Lanes.F, w, w2 + k, m);
+            FloatVector r3 = FloatVector.fromArray(Lanes.F, w, w3 + k, m);
+            FloatVector v = FloatVector.fromArray(Lanes.F, x, x0 + k, m);
+            a00 = r0.fma(v, a00); a10 = r1.fma(v, a10); a20 = r2.fma(v, a20); a30 = r3.fma(v, a30);
+            v = FloatVector.fromArray(Lanes.F, x, x1 + k, m);
+            a01 = r0.fma(v, a01); a11 = r1.fma(v, a11); a21 = r2.fma(v, a21); a31 = r3.fma(v, a31);
+            v = FloatVector.fromArray(Lanes.F, x, x2 + k, m);
+            a02 = r0.fma(v, a02); a12 = r1.fma(v, a12); a22 = r2.fma(v, a22); a32 = r3.fma(v, a32);
+            v = FloatVector.fromArray(Lanes.F, x, x3 + k, m);
+            a03 = r0.fma(v, a03); a13 = r1.fma(v, a13); a23 = r2.fma(v, a23); a33 = r3.fma(v, a33);
+        }
+        int o0 = t0 * ldOut + row0, o1 = o0 + ldOut, o2 = o1 + ldOut, o3 = o2 + ldOut;
+        out[o0] = Lanes.sum(a00); out[o0 + 1] = Lanes.sum(a10); out[o0 + 2] = Lanes.sum(a20); out[o0 + 3] = Lanes.sum(a30);
+        out[o1] = Lanes.sum(a01); out[o1 + 1] = Lanes.sum(a11); out[o1 + 2] = Lanes.sum(a21); out[o1 + 3] = Lanes.sum(a31);
+        out[o2] = Lanes.sum(a02); out[o2 + 1] = Lanes.sum(a12); out[o2 + 2] = Lanes.sum(a22); out[o2 + 3] = Lanes.sum(a32);
+        out[o3] = Lanes.sum(a03); out[o3 + 1] = Lanes.sum(a13); out[o3 + 2] = Lanes.sum(a23); out[o3 + 3] = Lanes.sum(a33);
+    }
+}
