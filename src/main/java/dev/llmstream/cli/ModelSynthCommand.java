@@ -84,7 +84,7 @@ public final class ModelSynthCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (listShapes) {
@@ -118,6 +118,10 @@ public final class ModelSynthCommand implements Callable<Integer> {
             err.println("error: " + e.getMessage());
             err.flush();
             return 2;
+        } catch (IOException | dev.llmstream.gguf.GgufFormatException e) {
+            err.println("error: " + e.getMessage() + " (" + e.getClass().getSimpleName() + ")");
+            err.flush();
+            return 1;
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.llmstream.gguf;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +24,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
 
@@ -116,7 +119,7 @@ public final class GgufWriter {
 
     /** The metadata as it will be written (without an implicit {@code general.alignment}). */
     public Map<String, GgufValue> metadata() {
-        return java.util.Collections.unmodifiableMap(metadata);
+        return Collections.unmodifiableMap(metadata);
     }
 
     /**
@@ -314,7 +317,7 @@ public final class GgufWriter {
             return f.get();
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while producing tensor '" + tensor + "'");
+            throw new InterruptedIOException("interrupted while producing tensor '" + tensor + "'");
         } catch (ExecutionException ee) {
             Throwable cause = ee.getCause();
             switch (cause) {
@@ -336,7 +339,7 @@ public final class GgufWriter {
         return n;
     }
 
-    private static java.util.concurrent.ThreadFactory workerThreads() {
+    private static ThreadFactory workerThreads() {
         AtomicInteger counter = new AtomicInteger();
         return r -> {
             Thread t = new Thread(r, "gguf-writer-" + counter.incrementAndGet());

@@ -3,7 +3,6 @@ package dev.llmstream.model;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.UncheckedIOException;
 import java.util.Map;
 
@@ -73,8 +72,7 @@ public record ModelReport(
     public record ChatTemplate(boolean present, int length) {}
 
     private static final ObjectMapper JSON = new ObjectMapper()
-            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
 
     /** The report as one line of JSON (see the class comment for its shape). */
     public String toJson() {

@@ -100,6 +100,15 @@ class ModelCommandsTest {
         assertThat(badQuant.code()).isEqualTo(2);
         assertThat(badQuant.err()).contains("--quant");
 
+        Files.createDirectories(tmp.resolve("dir.gguf/sub"));
+        Run intoDir = run("model", "synth", "-q", "-o", tmp.resolve("dir.gguf").toString());
+        assertThat(intoDir.code()).isEqualTo(1);
+        assertThat(intoDir.err()).startsWith("error: ");
+        Run badVocab = run("model", "synth", "-q", "--vocab-from", tmp.resolve("none.gguf").toString(), "-o",
+                tmp.resolve("v.gguf").toString());
+        assertThat(badVocab.code()).isEqualTo(1);
+        assertThat(badVocab.err()).contains("none.gguf");
+
         Run missing = run("model", "inspect", tmp.resolve("nope.gguf").toString());
         assertThat(missing.code()).isEqualTo(1);
         assertThat(missing.err()).contains("error: no such file");

@@ -33,7 +33,7 @@ public final class F16Codec implements WeightCodec {
 
     @Override
     public void quantize(float[] src, int srcOff, int n, MemorySegment dst, long dstOff) {
-        checkRange(n, srcOff, src.length);
+        checkRange(n, src, srcOff, dst, dstOff);
         for (int i = 0; i < n; i++) {
             dst.set(LE, dstOff + 2L * i, toHalf(src[srcOff + i]));
         }
@@ -41,7 +41,7 @@ public final class F16Codec implements WeightCodec {
 
     @Override
     public void dequantize(MemorySegment src, long srcOff, float[] dst, int dstOff, int n) {
-        checkRange(n, dstOff, dst.length);
+        checkRange(n, dst, dstOff, src, srcOff);
         for (int i = 0; i < n; i++) {
             dst[dstOff + i] = fromHalf(src.get(LE, srcOff + 2L * i));
         }

@@ -19,13 +19,13 @@ public final class F32Codec implements WeightCodec {
 
     @Override
     public void quantize(float[] src, int srcOff, int n, MemorySegment dst, long dstOff) {
-        checkRange(n, srcOff, src.length);
+        checkRange(n, src, srcOff, dst, dstOff);
         MemorySegment.copy(src, srcOff, dst, LE, dstOff, n);
     }
 
     @Override
     public void dequantize(MemorySegment src, long srcOff, float[] dst, int dstOff, int n) {
-        checkRange(n, dstOff, dst.length);
+        checkRange(n, dst, dstOff, src, srcOff);
         MemorySegment.copy(src, LE, srcOff, dst, dstOff, n);
     }
 }

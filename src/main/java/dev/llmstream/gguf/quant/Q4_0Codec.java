@@ -29,7 +29,7 @@ public final class Q4_0Codec implements WeightCodec {
 
     @Override
     public void quantize(float[] src, int srcOff, int n, MemorySegment dst, long dstOff) {
-        checkRange(n, srcOff, src.length);
+        checkRange(n, src, srcOff, dst, dstOff);
         for (int b = 0; b < n / BLOCK; b++) {
             int x0 = srcOff + b * BLOCK;
             long out = dstOff + (long) b * BLOCK_BYTES;
@@ -61,7 +61,7 @@ public final class Q4_0Codec implements WeightCodec {
 
     @Override
     public void dequantize(MemorySegment src, long srcOff, float[] dst, int dstOff, int n) {
-        checkRange(n, dstOff, dst.length);
+        checkRange(n, dst, dstOff, src, srcOff);
         for (int b = 0; b < n / BLOCK; b++) {
             long in = srcOff + (long) b * BLOCK_BYTES;
             float d = F16Codec.fromHalf(src.get(F16Codec.LE, in));

@@ -62,12 +62,23 @@ public sealed interface WeightCodec permits F32Codec, F16Codec, Bf16Codec, Q8_0C
         };
     }
 
-    /** Checks that a range of {@code n} weights is valid for this codec before any work. */
-    default void checkRange(int n, int arrayOff, int arrayLen) {
+    /**
+     * Checks, before any work, that {@code n} weights are whole blocks and that both the float
+     * range and the byte range exist; a bad call is an {@link IllegalArgumentException} saying which.
+     */
+    default void checkRange(int n, float[] floats, int floatOff, MemorySegment bytes, long byteOff) {
         if (n < 0 || n % type().blockSize() != 0) {
             throw new IllegalArgumentException(n + " weights are not a whole number of " + type()
                     + " blocks of " + type().blockSize());
         }
-        Objects.checkFromIndexSize(arrayOff, n, arrayLen);
+        if (floatOff < 0 || floatOff > floats.length - n) {
+            throw new IllegalArgumentException(type() + ": float range [" + floatOff + ", " + floatOff + " + " + n
+                    + ") is outside an array of " + floats.length);
+        }
+        long size = type().byteSize(n);
+        if (byteOff < 0 || byteOff > bytes.byteSize() - size) {
+            throw new IllegalArgumentException(type() + ": byte range [" + byteOff + ", " + byteOff + " + " + size
+                    + ") is outside a segment of " + bytes.byteSize() + " bytes");
+        }
     }
 }

@@ -201,6 +201,10 @@ class WeightCodecTest {
         assertThatThrownBy(() -> WeightCodec.of(GgmlType.Q4_0).quantize(inf)).hasMessageContaining("non-finite");
         assertThatThrownBy(() -> WeightCodec.of(GgmlType.Q4_K)).hasMessageContaining("no codec for Q4_K");
         assertThatThrownBy(() -> q8.quantize(new float[32], 16, 32, MemorySegment.ofArray(new byte[34]), 0))
-                .isInstanceOf(IndexOutOfBoundsException.class);
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("float range [16, 16 + 32)");
+        assertThatThrownBy(() -> q8.quantize(new float[64], 0, 64, MemorySegment.ofArray(new byte[67]), 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("outside a segment of 67 bytes");
+        assertThatThrownBy(() -> q8.dequantize(MemorySegment.ofArray(new byte[34]), 1, new float[32], 0, 32))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("byte range [1, 1 + 34)");
     }
 }
