@@ -125,8 +125,10 @@ public final class ModelSynthCommand implements Callable<Integer> {
         }
     }
 
+    /** The named shape with the explicit overrides; renamed {@code <shape>-custom} if they changed it. */
     private ModelShape resolveShape() {
-        ModelShape.Builder b = ShapeCatalog.get(shape).toBuilder();
+        ModelShape named = ShapeCatalog.get(shape);
+        ModelShape.Builder b = named.toBuilder();
         if (arch != null) {
             b.architecture(arch);
             if (!arch.equals("llama")) {
@@ -144,6 +146,7 @@ public final class ModelSynthCommand implements Callable<Integer> {
         if (ropeTheta != null) b.ropeTheta(ropeTheta);
         if (tied) b.tied(true);
         if (untied) b.tied(false);
-        return b.build();
+        ModelShape result = b.build();
+        return result.equals(named) ? named : result.toBuilder().name(named.name() + "-custom").build();
     }
 }

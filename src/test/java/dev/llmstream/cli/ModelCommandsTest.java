@@ -45,9 +45,9 @@ class ModelCommandsTest {
                 "--untied", "--ctx", "512", "--rope-theta", "50000", "--name", "cli-test", "--threads", "2", "-o",
                 file.toString());
         assertThat(synth.code()).as(synth.err()).isZero();
-        assertThat(synth.out()).startsWith("wrote " + file.toAbsolutePath() + ": tiny (llama) Q4_0")
+        assertThat(synth.out()).startsWith("wrote " + file.toAbsolutePath() + ": tiny-custom (llama) Q4_0")
                 .contains(" tensors, ");
-        assertThat(synth.err()).contains("synth tiny Q4_0: started").contains("synth tiny Q4_0: done");
+        assertThat(synth.err()).contains("synth tiny-custom Q4_0: started").contains("synth tiny-custom Q4_0: done");
         try (GgufFile f = GgufFile.open(file)) {
             ModelHparams h = ModelHparams.from(f);
             assertThat(h.nLayer()).isEqualTo(2);
@@ -55,6 +55,7 @@ class ModelCommandsTest {
             assertThat(h.ropeFreqBase()).isEqualTo(50000f);
             assertThat(h.tiedEmbeddings()).isFalse();
             assertThat(f.metadata().requireString("general.name")).isEqualTo("cli-test");
+            assertThat(f.metadata().requireString("general.description")).contains("shape tiny-custom, seed 9, Q4_0");
         }
 
         Run json = run("model", "inspect", file.toString(), "--json");

@@ -3,6 +3,8 @@ package dev.llmstream.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -83,46 +85,80 @@ class VocabGeneratorTest {
 
     // --- llama.cpp's SPM algorithm (llm_tokenizer_spm_session), simulated to check reachability ---
 
-    private static final Map<String, Integer> IDS = new HashMap<>();
+    /** Bigram merging over a vocabulary, as llama.cpp's SPM tokenizer does it (without BOS). */
+    private record Spm(VocabGenerator.Vocab v, Map<String, Integer> ids) {
+        Spm(VocabGenerator.Vocab v) {
+            this(v, new HashMap<>());
+            for (int i = 0; i < v.size(); i++) {
+                ids.put(v.tokens().get(i), i);
+            }
+        }
 
-    static {
-        for (int i = 0; i < V.size(); i++) {
-            IDS.put(V.tokens().get(i), i);
+        /** Merge the best-scoring adjacent pair whose concatenation is a token (leftmost on ties) until none is left. */
+        List<Integer> encode(String text) {
+            List<Integer> out = new ArrayList<>();
+            if (text.isEmpty()) {
+                return out;
+            }
+            String escaped = VocabGenerator.SPACE + text.replace(" ", VocabGenerator.SPACE);
+            List<String> sym = new ArrayList<>();
+            escaped.codePoints().forEach(c -> sym.add(new String(Character.toChars(c))));
+            while (true) {
+                int best = -1;
+                float bestScore = Float.NEGATIVE_INFINITY;
+                for (int i = 0; i + 1 < sym.size(); i++) {
+                    Integer id = ids.get(sym.get(i) + sym.get(i + 1));
+                    if (id != null && v.scores()[id] > bestScore) {
+                        best = i;
+                        bestScore = v.scores()[id];
+                    }
+                }
+                if (best < 0) {
+                    break;
+                }
+                sym.set(best, sym.get(best) + sym.remove(best + 1));
+            }
+            for (String s : sym) {
+                Integer id = ids.get(s);
+                if (id != null) {
+                    out.add(id);
+                } else {
+                    for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+                        out.add(VocabGenerator.FIRST_BYTE_ID + (b & 0xFF));
+                    }
+                }
+            }
+            return out;
         }
     }
 
-    /** Merge the best-scoring adjacent pair whose concatenation is a token (leftmost on ties) until none is left. */
+    private static final Spm SPM = new Spm(V);
+
     private static List<Integer> spmEncode(String text) {
-        String escaped = VocabGenerator.SPACE + text.replace(" ", VocabGenerator.SPACE);
-        List<String> sym = new ArrayList<>();
-        escaped.codePoints().forEach(c -> sym.add(new String(Character.toChars(c))));
-        while (true) {
-            int best = -1;
-            float bestScore = Float.NEGATIVE_INFINITY;
-            for (int i = 0; i + 1 < sym.size(); i++) {
-                Integer id = IDS.get(sym.get(i) + sym.get(i + 1));
-                if (id != null && V.scores()[id] > bestScore) {
-                    best = i;
-                    bestScore = V.scores()[id];
-                }
-            }
-            if (best < 0) {
-                break;
-            }
-            sym.set(best, sym.get(best) + sym.remove(best + 1));
+        return SPM.encode(text);
+    }
+
+    /** llama.cpp's own tokenizer on the 8192-token vocabulary agrees with the simulation (see the resource README). */
+    @Test
+    void llamaCppTokenizesTheGeneratedVocabularyAsSimulated() throws IOException {
+        String inp;
+        String out;
+        try (InputStream a = getClass().getResourceAsStream("generated-vocab-8192.inp");
+                InputStream b = getClass().getResourceAsStream("generated-vocab-8192.out")) {
+            assertThat(a).isNotNull();
+            assertThat(b).isNotNull();
+            inp = new String(a.readAllBytes(), StandardCharsets.UTF_8);
+            out = new String(b.readAllBytes(), StandardCharsets.UTF_8);
         }
-        List<Integer> out = new ArrayList<>();
-        for (String s : sym) {
-            Integer id = IDS.get(s);
-            if (id != null) {
-                out.add(id);
-            } else {
-                for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
-                    out.add(VocabGenerator.FIRST_BYTE_ID + (b & 0xFF));
-                }
-            }
+        String[] cases = inp.split("\n__ggml_vocab_test__\n", -1);
+        String[] expected = out.split("\n", -1);
+        assertThat(cases).hasSize(18);
+        Spm spm = new Spm(VocabGenerator.generate(8192));
+        for (int i = 0; i < cases.length; i++) {
+            List<Integer> want = expected[i].isEmpty() ? List.of()
+                    : java.util.Arrays.stream(expected[i].split(" ")).map(Integer::valueOf).toList();
+            assertThat(spm.encode(cases[i])).as("case %d: '%s'", i, cases[i]).isEqualTo(want);
         }
-        return out;
     }
 
     @Test
