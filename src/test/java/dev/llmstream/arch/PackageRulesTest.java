@@ -72,6 +72,15 @@ class PackageRulesTest {
     }
 
     @Test
+    void modelToolsUseTheFormatUtilitiesJacksonAndLoggingOnly() {
+        check(noClasses().that().resideInAPackage("dev.llmstream.model..")
+                .should().dependOnClassesThat().resideOutsideOfPackages(
+                        "java..", "javax..", "jdk..", "dev.llmstream.model..", "dev.llmstream.gguf..",
+                        "dev.llmstream.util..", "com.fasterxml.jackson..", "org.slf4j..")
+                .because("model synth/inspect/default sit below the engines and the server (engines may use them)"));
+    }
+
+    @Test
     void benchIsAClientOnly() {
         check(noClasses().that().resideInAPackage("dev.llmstream.bench..")
                 .should().dependOnClassesThat().resideInAnyPackage(
