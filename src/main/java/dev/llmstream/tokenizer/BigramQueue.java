@@ -10,19 +10,21 @@ import java.util.Arrays;
  * popped ("lazy invalidation", using {@link #check}), which keeps each merge O(log n) and a whole
  * word O(n log n).
  *
- * <p>Entries live in parallel primitive arrays and the heap holds entry indexes: no object per
+ * <p>A binary min-heap over primitive arrays: the sort key and the payload (right symbol, check
+ * value) move together, so sifting touches one cache line per level and no object is allocated per
  * candidate. A queue is reused across words via {@link #clear()}; not thread-safe.
  */
 final class BigramQueue {
     private long[] keys = new long[64];
     private int[] rights = new int[64];
     private int[] checks = new int[64];
-    private int entries;
-    private int[] heap = new int[64];
     private int size;
+    // the entry last popped
+    private long topKey;
+    private int topRight;
+    private int topCheck;
 
     void clear() {
-        entries = 0;
         size = 0;
     }
 
@@ -35,72 +37,78 @@ final class BigramQueue {
      * the caller needs to tell later whether the candidate is still current.
      */
     void push(int primary, int left, int right, int check) {
-        if (entries == keys.length) {
-            int n = entries * 2;
+        if (size == keys.length) {
+            int n = size * 2;
             keys = Arrays.copyOf(keys, n);
             rights = Arrays.copyOf(rights, n);
             checks = Arrays.copyOf(checks, n);
         }
-        int e = entries++;
-        keys[e] = ((long) primary << 32) | left; // left >= 0, so ordering is (primary, left)
-        rights[e] = right;
-        checks[e] = check;
-        if (size == heap.length) {
-            heap = Arrays.copyOf(heap, size * 2);
-        }
+        long key = ((long) primary << 32) | left; // left >= 0, so ordering is (primary, left)
         int i = size++;
         while (i > 0) {
             int parent = (i - 1) >>> 1;
-            if (keys[heap[parent]] <= keys[e]) {
+            if (keys[parent] <= key) {
                 break;
             }
-            heap[i] = heap[parent];
+            move(parent, i);
             i = parent;
         }
-        heap[i] = e;
+        keys[i] = key;
+        rights[i] = right;
+        checks[i] = check;
     }
 
-    /** Removes the best entry and returns its handle for {@link #primary}/{@link #left}/... */
-    int pop() {
+    /** Removes the best entry; read it with {@link #primary()}, {@link #left()}, ... */
+    void pop() {
         if (size == 0) {
             throw new IllegalStateException("pop from an empty queue");
         }
-        int top = heap[0];
-        int last = heap[--size];
+        topKey = keys[0];
+        topRight = rights[0];
+        topCheck = checks[0];
+        int last = --size;
+        long key = keys[last];
         int i = 0;
         while (true) {
             int child = 2 * i + 1;
             if (child >= size) {
                 break;
             }
-            if (child + 1 < size && keys[heap[child + 1]] < keys[heap[child]]) {
+            if (child + 1 < size && keys[child + 1] < keys[child]) {
                 child++;
             }
-            if (keys[last] <= keys[heap[child]]) {
+            if (key <= keys[child]) {
                 break;
             }
-            heap[i] = heap[child];
+            move(child, i);
             i = child;
         }
         if (size > 0) {
-            heap[i] = last;
+            keys[i] = key;
+            rights[i] = rights[last];
+            checks[i] = checks[last];
         }
-        return top;
     }
 
-    int primary(int entry) {
-        return (int) (keys[entry] >> 32);
+    private void move(int from, int to) {
+        keys[to] = keys[from];
+        rights[to] = rights[from];
+        checks[to] = checks[from];
     }
 
-    int left(int entry) {
-        return (int) keys[entry];
+    int primary() {
+        return (int) (topKey >> 32);
     }
 
-    int right(int entry) {
-        return rights[entry];
+    int left() {
+        return (int) topKey;
     }
 
-    int check(int entry) {
-        return checks[entry];
+    int right() {
+        return topRight;
+    }
+
+    int check() {
+        return topCheck;
     }
 }

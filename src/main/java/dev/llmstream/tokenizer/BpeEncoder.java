@@ -42,14 +42,14 @@ final class BpeEncoder {
             addPair(i - 1, i);
         }
         while (!queue.isEmpty()) {
-            int e = queue.pop();
-            int left = queue.left(e);
-            int right = queue.right(e);
+            queue.pop();
+            int left = queue.left();
+            int right = queue.right();
             // while both are alive they are neighbours and only the right one can have changed
-            if (dead[left] || dead[right] || symbols[right] != queue.check(e)) {
+            if (dead[left] || dead[right] || symbols[right] != queue.check()) {
                 continue;
             }
-            symbols[left] = merges.result(queue.primary(e));
+            symbols[left] = merges.result(queue.primary());
             dead[right] = true;
             next[left] = next[right];
             if (next[right] >= 0) {

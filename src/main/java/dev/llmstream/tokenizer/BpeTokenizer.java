@@ -5,7 +5,6 @@ import dev.llmstream.gguf.GgufFormatException;
 import dev.llmstream.gguf.GgufMetadata;
 import dev.llmstream.gguf.GgufValueType;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Byte-level BPE tokenizer ({@code tokenizer.ggml.model = gpt2}), as llama.cpp's BPE path: each
@@ -13,14 +12,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * are spelled in {@link ByteLevel} characters, and {@link BpeEncoder} merges them by rank. BOS/EOS
  * are added only when the file or the pre-tokenizer's defaults say so (Llama-3 adds BOS).
  *
- * <p>Real text repeats words, so the ids of short words are cached (bounded; cleared when full).
+ * <p>The ids of short words are cached ({@link WordCache}).
  */
 public final class BpeTokenizer extends AbstractTokenizer implements Tokenizer {
-    private static final int CACHE_MAX_ENTRIES = 1 << 16;
-    private static final int CACHE_MAX_WORD_CHARS = 48;
-
     private final BpeMerges merges;
-    private final ConcurrentHashMap<String, int[]> wordCache = new ConcurrentHashMap<>();
+    private final WordCache wordCache = new WordCache();
 
     BpeTokenizer(Vocabulary vocab, GgufMetadata metadata) {
         super(vocab);
@@ -38,7 +34,7 @@ public final class BpeTokenizer extends AbstractTokenizer implements Tokenizer {
         if (addSpecial && o.addBos()) {
             out.add(vocab.specialIds().bos());
         }
-        BpeEncoder encoder = new BpeEncoder(vocab, merges);
+        WordCache.WordEncoder encoder = new BpeEncoder(vocab, merges)::encodeWord;
         StringBuilder word = new StringBuilder(64);
         for (Fragment f : fragments) {
             if (!f.isText()) {
@@ -52,31 +48,12 @@ public final class BpeTokenizer extends AbstractTokenizer implements Tokenizer {
                 int end = start + lengths.get(w);
                 word.setLength(0);
                 ByteLevel.appendEncoded(cps, start, end, word);
-                encodeWord(word, encoder, out);
+                wordCache.encode(word.toString(), encoder, out);
                 start = end;
             }
         }
         if (addSpecial && o.addEos()) {
             out.add(vocab.specialIds().eos());
-        }
-    }
-
-    private void encodeWord(StringBuilder word, BpeEncoder encoder, IntList out) {
-        if (word.length() > CACHE_MAX_WORD_CHARS) {
-            encoder.encodeWord(word.toString(), out);
-            return;
-        }
-        String key = word.toString();
-        int[] cached = wordCache.get(key);
-        if (cached == null) {
-            int mark = out.size();
-            encoder.encodeWord(key, out);
-            if (wordCache.size() >= CACHE_MAX_ENTRIES) {
-                wordCache.clear();
-            }
-            wordCache.put(key, out.toArray(mark));
-        } else {
-            out.addAll(cached);
         }
     }
 }

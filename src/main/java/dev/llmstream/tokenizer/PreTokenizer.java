@@ -39,14 +39,14 @@ enum PreTokenizer {
             wide("[\\r\\n]"),
             collapsed("\\s?[" + LETTER + "]+"),
             collapsed("\\s?[" + PUNCTUATION + "]+"),
-            wide(DeepSeekClasses.CJK),
+            RangeRunSplitter.of(false, DeepSeekClasses.CJK),
             collapsed("[" + NUMBER + "]"))),
     DEEPSEEK_LLM(List.of(
             wide("[\\r\\n]"),
-            wide("\\s?[" + DeepSeekClasses.LETTERS + "]+"),
-            wide("\\s?[" + DeepSeekClasses.PUNCTUATION + "]+"),
+            RangeRunSplitter.of(true, DeepSeekClasses.LETTERS),
+            RangeRunSplitter.of(true, DeepSeekClasses.PUNCTUATION),
             wide("\\s+\\z"),
-            wide(DeepSeekClasses.CJK),
+            RangeRunSplitter.of(false, DeepSeekClasses.CJK),
             collapsed("[" + NUMBER + "]+")));
 
     private final List<SplitStage> stages;
@@ -76,32 +76,33 @@ enum PreTokenizer {
 
     /**
      * The literal classes of the DeepSeek pre-tokenizers (from their tokenizer.json, as llama.cpp
-     * adopted them), written as code point ranges.
+     * adopted them), as inclusive code point ranges.
      */
     private static final class DeepSeekClasses {
-        /** CJK ideographs, U+0800..U+4E00 and Hangul: {@code [一-龥ࠀ-一가-퟿]+}. */
-        static final String CJK = "[\\x{4E00}-\\x{9FA5}\\x{0800}-\\x{4E00}\\x{AC00}-\\x{D7FF}]+";
-        /** ASCII and full-width punctuation, general quotes and U+3000..U+3002. */
-        static final String PUNCTUATION = "\\x{21}-\\x{2F}\\x{3A}-\\x{7E}\\x{FF01}-\\x{FF0F}\\x{FF1A}-\\x{FF5E}"
-                + "\\x{2018}-\\x{201F}\\x{3000}-\\x{3002}";
+        /** {@code [一-龥ࠀ-一가-퟿]}: U+0800..U+9FA5 (CJK ideographs and what precedes them) and Hangul. */
+        static final int[] CJK = {0x800, 0x9FA5, 0xAC00, 0xD7FF};
+        /** ASCII and full-width punctuation, general quotes, U+3000..U+3002. */
+        static final int[] PUNCTUATION = {
+                0x21, 0x2F, 0x3A, 0x7E, 0x2018, 0x201F, 0x3000, 0x3002, 0xFF01, 0xFF0F, 0xFF1A, 0xFF5E
+        };
         /** Cased letters of Latin, Greek, Cyrillic, Armenian, Georgian, Cherokee, Glagolitic, Coptic,
          * Deseret, Osage, Old Hungarian, Warang Citi, Adlam and letterlike symbols. */
-        static final String LETTERS = "A-Za-z\\x{B5}\\x{C0}-\\x{D6}\\x{D8}-\\x{F6}\\x{F8}-\\x{1BA}\\x{1BC}-\\x{1BF}"
-                + "\\x{1C4}-\\x{293}\\x{295}-\\x{2AF}\\x{370}-\\x{373}\\x{376}\\x{377}\\x{37B}-\\x{37D}\\x{37F}"
-                + "\\x{386}\\x{388}-\\x{38A}\\x{38C}\\x{38E}-\\x{3A1}\\x{3A3}-\\x{3F5}\\x{3F7}-\\x{481}"
-                + "\\x{48A}-\\x{52F}\\x{531}-\\x{556}\\x{10A0}-\\x{10C5}\\x{13A0}-\\x{13F5}\\x{13F8}-\\x{13FD}"
-                + "\\x{1C90}-\\x{1CBA}\\x{1CBD}-\\x{1CBF}\\x{1D00}-\\x{1D2B}\\x{1D6B}-\\x{1D77}\\x{1D79}-\\x{1D9A}"
-                + "\\x{1E00}-\\x{1F15}\\x{1F18}-\\x{1F1D}\\x{1F20}-\\x{1F45}\\x{1F48}-\\x{1F4D}\\x{1F50}-\\x{1F57}"
-                + "\\x{1F59}\\x{1F5B}\\x{1F5D}\\x{1F5F}-\\x{1F7D}\\x{1F80}-\\x{1FB4}\\x{1FB6}-\\x{1FBC}\\x{1FBE}"
-                + "\\x{1FC2}-\\x{1FC4}\\x{1FC6}-\\x{1FCC}\\x{1FD0}-\\x{1FD3}\\x{1FD6}-\\x{1FDB}\\x{1FE0}-\\x{1FEC}"
-                + "\\x{1FF2}-\\x{1FF4}\\x{1FF6}-\\x{1FFC}\\x{2102}\\x{2107}\\x{210A}-\\x{2113}\\x{2115}"
-                + "\\x{2119}-\\x{211D}\\x{2124}\\x{2126}\\x{2128}\\x{212A}-\\x{212D}\\x{212F}-\\x{2134}\\x{2139}"
-                + "\\x{213C}-\\x{213F}\\x{2145}-\\x{2149}\\x{214E}\\x{2183}\\x{2184}\\x{2C00}-\\x{2C7B}"
-                + "\\x{2C7E}-\\x{2CE4}\\x{2CEB}-\\x{2CEE}\\x{2CF2}\\x{2CF3}\\x{A640}-\\x{A66D}\\x{A680}-\\x{A69B}"
-                + "\\x{A722}-\\x{A76F}\\x{A771}-\\x{A787}\\x{A78B}-\\x{A78E}\\x{AB70}-\\x{ABBF}\\x{FB00}-\\x{FB06}"
-                + "\\x{FB13}-\\x{FB17}\\x{FF21}-\\x{FF3A}\\x{FF41}-\\x{FF5A}\\x{10400}-\\x{1044F}"
-                + "\\x{104B0}-\\x{104D3}\\x{104D8}-\\x{104FB}\\x{10C80}-\\x{10CB2}\\x{10CC0}-\\x{10CF2}"
-                + "\\x{118A0}-\\x{118DF}\\x{1E900}-\\x{1E943}";
+        static final int[] LETTERS = {
+                0x41, 0x5A, 0x61, 0x7A, 0xB5, 0xB5, 0xC0, 0xD6, 0xD8, 0xF6, 0xF8, 0x1BA, 0x1BC, 0x1BF, 0x1C4, 0x293,
+                0x295, 0x2AF, 0x370, 0x373, 0x376, 0x376, 0x377, 0x377, 0x37B, 0x37D, 0x37F, 0x37F, 0x386, 0x386,
+                0x388, 0x38A, 0x38C, 0x38C, 0x38E, 0x3A1, 0x3A3, 0x3F5, 0x3F7, 0x481, 0x48A, 0x52F, 0x531, 0x556,
+                0x10A0, 0x10C5, 0x13A0, 0x13F5, 0x13F8, 0x13FD, 0x1C90, 0x1CBA, 0x1CBD, 0x1CBF, 0x1D00, 0x1D2B,
+                0x1D6B, 0x1D77, 0x1D79, 0x1D9A, 0x1E00, 0x1F15, 0x1F18, 0x1F1D, 0x1F20, 0x1F45, 0x1F48, 0x1F4D,
+                0x1F50, 0x1F57, 0x1F59, 0x1F59, 0x1F5B, 0x1F5B, 0x1F5D, 0x1F5D, 0x1F5F, 0x1F7D, 0x1F80, 0x1FB4,
+                0x1FB6, 0x1FBC, 0x1FBE, 0x1FBE, 0x1FC2, 0x1FC4, 0x1FC6, 0x1FCC, 0x1FD0, 0x1FD3, 0x1FD6, 0x1FDB,
+                0x1FE0, 0x1FEC, 0x1FF2, 0x1FF4, 0x1FF6, 0x1FFC, 0x2102, 0x2102, 0x2107, 0x2107, 0x210A, 0x2113,
+                0x2115, 0x2115, 0x2119, 0x211D, 0x2124, 0x2124, 0x2126, 0x2126, 0x2128, 0x2128, 0x212A, 0x212D,
+                0x212F, 0x2134, 0x2139, 0x2139, 0x213C, 0x213F, 0x2145, 0x2149, 0x214E, 0x214E, 0x2183, 0x2183,
+                0x2184, 0x2184, 0x2C00, 0x2C7B, 0x2C7E, 0x2CE4, 0x2CEB, 0x2CEE, 0x2CF2, 0x2CF2, 0x2CF3, 0x2CF3,
+                0xA640, 0xA66D, 0xA680, 0xA69B, 0xA722, 0xA76F, 0xA771, 0xA787, 0xA78B, 0xA78E, 0xAB70, 0xABBF,
+                0xFB00, 0xFB06, 0xFB13, 0xFB17, 0xFF21, 0xFF3A, 0xFF41, 0xFF5A, 0x10400, 0x1044F, 0x104B0, 0x104D3,
+                0x104D8, 0x104FB, 0x10C80, 0x10CB2, 0x10CC0, 0x10CF2, 0x118A0, 0x118DF, 0x1E900, 0x1E943
+        };
 
         private DeepSeekClasses() {}
     }

@@ -5,7 +5,7 @@ package dev.llmstream.tokenizer;
  * refines every chunk the previous ones produced (text between matches becomes a chunk of its
  * own), so a stage sees one chunk at a time and never looks across its edges.
  */
-sealed interface SplitStage permits CategorySplitter, RegexSplitter {
+sealed interface SplitStage permits CategorySplitter, RegexSplitter, RangeRunSplitter {
 
     /**
      * Splits the chunk {@code [start, end)} of {@code text} (code point indexes) and appends the

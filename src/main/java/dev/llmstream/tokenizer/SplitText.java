@@ -98,6 +98,9 @@ final class SplitText {
     /** Code point index of a char index of the wide view (which is always at a code point start). */
     int cpIndexOfWide(int charIndex) {
         wide();
+        if (wide.length() == cps.length) {
+            return charIndex; // no surrogate pairs: indexes coincide
+        }
         int i = java.util.Arrays.binarySearch(wideCharIndex, charIndex);
         if (i < 0) {
             throw new IllegalStateException("char index " + charIndex + " splits a surrogate pair");

@@ -49,11 +49,11 @@ final class SpmEncoder {
             tryAddBigram(i - 1, i);
         }
         while (!queue.isEmpty()) {
-            int e = queue.pop();
-            int left = queue.left(e);
-            int right = queue.right(e);
+            queue.pop();
+            int left = queue.left();
+            int right = queue.right();
             // stale if either side was merged away or the right side grew since the push
-            if (length[left] == 0 || length[right] == 0 || length[left] + length[right] != queue.check(e)) {
+            if (length[left] == 0 || length[right] == 0 || length[left] + length[right] != queue.check()) {
                 continue;
             }
             length[left] += length[right];

@@ -176,6 +176,9 @@ final class VocabularyLoader {
         if (a.elementType() != GgufValueType.STRING) {
             throw new GgufFormatException(-1, P + "tokens", "expected an array of strings, got " + a.elementType());
         }
+        if (a.length() == 0) {
+            throw new GgufFormatException(-1, P + "tokens", "the token list is empty");
+        }
         String[] texts = a.strings().clone();
         for (int i = 0; i < texts.length; i++) {
             if (texts[i].isEmpty()) {
