@@ -57,7 +57,7 @@ abstract class AbstractTokenizer {
         byte[] buf = new byte[total];
         int n = 0;
         for (int i = from; i < to; i++) {
-            byte[] piece = pieceOf(ids[i], !skipSpecial);
+            byte[] piece = vocab.outputPiece(ids[i], !skipSpecial);
             int skip = stripSpace && piece.length > 0 && piece[0] == ' ' ? 1 : 0;
             stripSpace = false;
             System.arraycopy(piece, skip, buf, n, piece.length - skip);
@@ -68,14 +68,6 @@ abstract class AbstractTokenizer {
         }
         return Utf8.decode(buf, 0, n);
     }
-
-    /** The piece of a token as output text: empty for control/unknown tokens unless rendering specials. */
-    final byte[] pieceOf(int id, boolean renderSpecial) {
-        byte[] piece = vocab.piece(id);
-        return !renderSpecial && (vocab.attr(id) & TokenAttr.RENDERED_ONLY_IF_SPECIAL) != 0 ? EMPTY : piece;
-    }
-
-    private static final byte[] EMPTY = new byte[0];
 
     private static String replaceLoneSurrogates(String s) {
         for (int i = 0; i < s.length(); i++) {

@@ -85,10 +85,9 @@ final class BpeMerges {
         if (codePoint < 0x10000) {
             return charSymbols[codePoint];
         }
-        Integer id = vocab.id(Character.toString(codePoint)) >= 0
-                ? Integer.valueOf(vocab.id(Character.toString(codePoint)))
-                : otherSymbols.get(Character.toString(codePoint));
-        return id == null ? -1 : id;
+        String text = Character.toString(codePoint);
+        int token = vocab.id(text);
+        return token >= 0 ? token : otherSymbols.getOrDefault(text, -1);
     }
 
     /** Rank of merging {@code left} then {@code right}, or -1 if they do not merge. */

@@ -23,7 +23,7 @@ import java.util.Objects;
  */
 public final class IncrementalDetokenizer {
     private final Tokenizer tokenizer;
-    private final AbstractTokenizer pieces;
+    private final Vocabulary vocab;
     private final boolean renderSpecial;
     private final boolean stripSpace;
     private boolean first = true;
@@ -38,9 +38,9 @@ public final class IncrementalDetokenizer {
      */
     public IncrementalDetokenizer(Tokenizer tokenizer, boolean renderSpecial, boolean stripLeadingSpace) {
         this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
-        this.pieces = (AbstractTokenizer) tokenizer; // every Tokenizer is one (sealed)
+        this.vocab = tokenizer.vocabulary();
         this.renderSpecial = renderSpecial;
-        this.stripSpace = stripLeadingSpace && tokenizer.vocabulary().options().addSpacePrefix();
+        this.stripSpace = stripLeadingSpace && vocab.options().addSpacePrefix();
     }
 
     /** A detokenizer for a generated continuation: pieces as they are, control tokens hidden. */
@@ -82,7 +82,7 @@ public final class IncrementalDetokenizer {
     }
 
     private void append(int id) {
-        byte[] piece = pieces.pieceOf(id, renderSpecial); // validates the id
+        byte[] piece = vocab.outputPiece(id, renderSpecial); // validates the id
         int skip = first && stripSpace && piece.length > 0 && piece[0] == ' ' ? 1 : 0;
         first = false;
         int n = piece.length - skip;

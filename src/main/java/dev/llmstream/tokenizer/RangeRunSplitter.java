@@ -7,14 +7,14 @@ import java.util.Arrays;
  * code point ranges, on the wide view (non-ASCII whitespace reads as U+000B, see
  * {@link SplitText}); every match is a piece and so is the text between matches, as in
  * {@link RegexSplitter}. DeepSeek's pre-tokenizers spell classes this way with up to 87 ranges,
- * which {@code java.util.regex} tests one range after the other for every character; a binary
- * search over the sorted ranges does the same test in a few steps.
+ * which {@code java.util.regex} tests one range after the other for every character; here a bit
+ * table answers for the BMP and a binary search over the sorted ranges for the rest.
  *
  * <p>Matching is the regex's leftmost-greedy one: at each position, whitespace followed by a
  * member starts a match there, else a member does; the match runs to the last consecutive member.
  * (No class here contains whitespace, so the two cases never compete.)
  */
-record RangeRunSplitter(int[] starts, int[] ends, boolean optionalSpace) implements SplitStage {
+record RangeRunSplitter(int[] starts, int[] ends, long[] bmpMembers, boolean optionalSpace) implements SplitStage {
 
     /** @param ranges inclusive {@code first, last} pairs, sorted and disjoint */
     static RangeRunSplitter of(boolean optionalSpace, int... ranges) {
@@ -28,7 +28,15 @@ record RangeRunSplitter(int[] starts, int[] ends, boolean optionalSpace) impleme
                 throw new IllegalArgumentException("ranges must be sorted and disjoint at pair " + i);
             }
         }
-        return new RangeRunSplitter(starts, ends, optionalSpace);
+        long[] bmp = new long[0x10000 / 64]; // membership of every BMP code point, one bit each
+        for (int i = 0; i < n; i++) {
+            for (int cp = starts[i]; cp <= Math.min(ends[i], 0xFFFF); cp++) {
+                if (!(cp > 0x7F && CodepointFlags.isWhitespace(cp))) { // those read as U+000B
+                    bmp[cp >>> 6] |= 1L << cp;
+                }
+            }
+        }
+        return new RangeRunSplitter(starts, ends, bmp, optionalSpace);
     }
 
     @Override
@@ -68,8 +76,8 @@ record RangeRunSplitter(int[] starts, int[] ends, boolean optionalSpace) impleme
     }
 
     private boolean isMember(int cp) {
-        if (cp > 0x7F && CodepointFlags.isWhitespace(cp)) {
-            return false; // seen as U+000B, which no class contains
+        if (cp < 0x10000) {
+            return (bmpMembers[cp >>> 6] & (1L << cp)) != 0;
         }
         int i = Arrays.binarySearch(starts, cp);
         if (i >= 0) {

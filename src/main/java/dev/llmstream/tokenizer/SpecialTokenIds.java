@@ -10,27 +10,33 @@ public record SpecialTokenIds(
         int bos, int eos, int eot, int eom, int unk, int sep, int pad, int mask,
         int fimPre, int fimSuf, int fimMid, int fimPad, int fimRep, int fimSep) {
 
-    /** The roles, in the order llama.cpp reads their keys; later keys of the same role win. */
+    /**
+     * The roles, in the order of the record components and of llama.cpp's key reading. Three FIM
+     * roles also have a deprecated key, read after all current ones (so it wins when both exist).
+     */
     enum Role {
-        BOS("bos_token_id"),
-        EOS("eos_token_id"),
-        EOT("eot_token_id"),
-        EOM("eom_token_id"),
-        UNK("unknown_token_id"),
-        SEP("seperator_token_id"), // sic: the GGUF key is spelled this way
-        PAD("padding_token_id"),
-        MASK("mask_token_id"),
-        FIM_PRE("fim_pre_token_id"),
-        FIM_SUF("fim_suf_token_id"),
-        FIM_MID("fim_mid_token_id"),
-        FIM_PAD("fim_pad_token_id"),
-        FIM_REP("fim_rep_token_id"),
-        FIM_SEP("fim_sep_token_id");
+        BOS("bos_token_id", null),
+        EOS("eos_token_id", null),
+        EOT("eot_token_id", null),
+        EOM("eom_token_id", null),
+        UNK("unknown_token_id", null),
+        SEP("seperator_token_id", null), // sic: the GGUF key is spelled this way
+        PAD("padding_token_id", null),
+        MASK("mask_token_id", null),
+        FIM_PRE("fim_pre_token_id", "prefix_token_id"),
+        FIM_SUF("fim_suf_token_id", "suffix_token_id"),
+        FIM_MID("fim_mid_token_id", "middle_token_id"),
+        FIM_PAD("fim_pad_token_id", null),
+        FIM_REP("fim_rep_token_id", null),
+        FIM_SEP("fim_sep_token_id", null);
 
         final String key;
+        /** The deprecated key, or null. */
+        final String legacyKey;
 
-        Role(String keySuffix) {
+        Role(String keySuffix, String legacySuffix) {
             this.key = "tokenizer.ggml." + keySuffix;
+            this.legacyKey = legacySuffix == null ? null : "tokenizer.ggml." + legacySuffix;
         }
     }
 

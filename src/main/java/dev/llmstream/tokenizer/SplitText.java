@@ -34,6 +34,8 @@ final class SplitText {
     private CharBuffer wide;
     /** For the wide view: char index of code point i (length cps.length + 1). */
     private int[] wideCharIndex;
+    /** For the wide view: code point index of char index c (length chars + 1; -1 inside a pair). */
+    private int[] wideCpIndex;
 
     SplitText(int[] cps) {
         this.cps = cps;
@@ -82,6 +84,11 @@ final class SplitText {
                 sb.appendCodePoint(cp > 0x7F && CodepointFlags.isWhitespace(cp) ? 0x0B : cp);
             }
             wideCharIndex[cps.length] = sb.length();
+            wideCpIndex = new int[sb.length() + 1];
+            java.util.Arrays.fill(wideCpIndex, -1);
+            for (int i = 0; i <= cps.length; i++) {
+                wideCpIndex[wideCharIndex[i]] = i;
+            }
             char[] chars = new char[sb.length()];
             sb.getChars(0, chars.length, chars, 0);
             wide = CharBuffer.wrap(chars);
@@ -98,14 +105,10 @@ final class SplitText {
     /** Code point index of a char index of the wide view (which is always at a code point start). */
     int cpIndexOfWide(int charIndex) {
         wide();
-        if (wide.length() == cps.length) {
-            return charIndex; // no surrogate pairs: indexes coincide
-        }
-        int i = java.util.Arrays.binarySearch(wideCharIndex, charIndex);
+        int i = wideCpIndex[charIndex];
         if (i < 0) {
             throw new IllegalStateException("char index " + charIndex + " splits a surrogate pair");
         }
-        // equal entries cannot occur: every code point takes at least one char
         return i;
     }
 }

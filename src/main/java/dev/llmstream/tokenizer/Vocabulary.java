@@ -15,6 +15,8 @@ import java.util.Arrays;
  * (unused/undefined) nothing.
  */
 public final class Vocabulary {
+    private static final byte[] NO_BYTES = new byte[0];
+
     private final TokenizerKind kind;
     private final String pre;
     private final PreTokenizer preTokenizer;
@@ -32,7 +34,7 @@ public final class Vocabulary {
 
     Vocabulary(TokenizerKind kind, String pre, PreTokenizer preTokenizer, String[] texts, float[] scores,
             int[] attrs, TextIndex index, SpecialTokenIds ids, TokenizerOptions options, int[] endOfGeneration,
-            int[] splitOrder) {
+            int[] splitOrder, int maxTokenBytes) {
         this.kind = kind;
         this.pre = pre;
         this.preTokenizer = preTokenizer;
@@ -44,13 +46,11 @@ public final class Vocabulary {
         this.options = options;
         this.endOfGeneration = endOfGeneration;
         this.splitOrder = splitOrder;
+        this.maxTokenBytes = maxTokenBytes;
         this.pieces = new byte[texts.length][];
-        int maxBytes = 0;
         for (int id = 0; id < texts.length; id++) {
             pieces[id] = computePiece(id);
-            maxBytes = Math.max(maxBytes, texts[id].getBytes(StandardCharsets.UTF_8).length);
         }
-        this.maxTokenBytes = maxBytes;
         this.byteTokens = new int[256];
         for (int b = 0; b < 256; b++) {
             int id = index.get(String.format("<0x%02X>", b));
@@ -126,6 +126,15 @@ public final class Vocabulary {
         return pieces[check(id)];
     }
 
+    /**
+     * The piece of a token as output text (shared; never modify): control and unknown tokens are
+     * empty unless {@code renderSpecial} (llama.cpp {@code token_to_piece(special)}).
+     */
+    byte[] outputPiece(int id, boolean renderSpecial) {
+        byte[] piece = pieces[check(id)];
+        return !renderSpecial && (attrs[id] & TokenAttr.RENDERED_ONLY_IF_SPECIAL) != 0 ? NO_BYTES : piece;
+    }
+
     /** Token id of the text, or -1. */
     int id(String text) {
         return index.get(text);
@@ -175,7 +184,7 @@ public final class Vocabulary {
         if ((attr & TokenAttr.BYTE) != 0) {
             return byteOf(text);
         }
-        return new byte[0];
+        return NO_BYTES;
     }
 
     /**

@@ -88,21 +88,14 @@ final class VocabularyLoader {
         TextIndex index = new TextIndex(texts);
 
         for (Role r : Role.values()) {
-            int i = r.ordinal();
-            if (s.ids[i] >= n) {
-                s.ids[i] = -1; // a default outside this vocabulary
+            if (s.ids[r.ordinal()] >= n) {
+                s.set(r, -1); // a default outside this vocabulary
             }
-            long v = specialId(md, r.key);
-            if (v >= 0 && v < n) {
-                s.ids[i] = (int) v;
-            }
+            readSpecialId(md, r.key, r, n, s);
         }
-        // the deprecated FIM key names, read after the current ones as llama.cpp does
-        for (String[] legacy : new String[][] {{"prefix_token_id", "FIM_PRE"}, {"suffix_token_id", "FIM_SUF"},
-                {"middle_token_id", "FIM_MID"}}) {
-            long v = specialId(md, P + legacy[0]);
-            if (v >= 0 && v < n) {
-                s.set(Role.valueOf(legacy[1]), (int) v);
+        for (Role r : Role.values()) {
+            if (r.legacyKey != null) {
+                readSpecialId(md, r.legacyKey, r, n, s);
             }
         }
         md.getBoolean(P + "add_bos_token").ifPresent(v -> s.addBos = v);
@@ -119,7 +112,8 @@ final class VocabularyLoader {
         SpecialTokenIds ids = SpecialTokenIds.of(s.ids);
         TokenizerOptions options = new TokenizerOptions(s.addBos && ids.bos() >= 0, s.addEos && ids.eos() >= 0,
                 s.addSpacePrefix, s.cleanSpaces, s.ignoreMerges, lowercase, stripAccents);
-        return new Vocabulary(kind, pre, s.preTokenizer, texts, scores, attrs, index, ids, options, eog, splitOrder);
+        return new Vocabulary(kind, pre, s.preTokenizer, texts, scores, attrs, index, ids, options, eog, splitOrder,
+                Arrays.stream(utf8Lengths).max().orElse(0));
     }
 
     /**
@@ -223,14 +217,14 @@ final class VocabularyLoader {
         }
     }
 
-    /** The id stored under {@code key}, read as llama.cpp reads it (uint32); -1 if absent or not an integer. */
-    private static long specialId(GgufMetadata md, String key) {
+    /**
+     * Sets the role from {@code key} if it holds an integer id inside the vocabulary; anything else
+     * (absent, not an integer, out of range such as 0xFFFFFFFF or an INT32 -1) leaves it as it is.
+     */
+    private static void readSpecialId(GgufMetadata md, String key, Role role, int n, Settings s) {
         GgufValue v = md.get(key).orElse(null);
-        if (v == null || !v.isInteger()) {
-            return -1;
+        if (v != null && v.isInteger() && v.asLong() >= 0 && v.asLong() < n) {
+            s.set(role, (int) v.asLong());
         }
-        long raw = v.asLong();
-        // an INT32 -1 reads as 0xFFFFFFFF, i.e. out of range, as in llama.cpp
-        return raw < 0 ? raw & 0xFFFF_FFFFL : raw;
     }
 }

@@ -59,15 +59,15 @@ class ModelTokenizeCommandTest {
 
     @Test
     void jsonlTokenizesEachLine() {
-        String model = SharedAssets.model("vocab/constructed/qwen3-vocab.gguf").toString();
-        String input = "\"<|im_start|>\"\n\"Hello world\"\n\"\"\n";
+        String model = SharedAssets.model("vocab/ggml-vocab-phi-3.gguf").toString();
+        String input = "\"<|user|>\"\n\"Hello world\"\n\"\"\n";
         assertThat(run(input, "model", "tokenize", "--model", model, "--jsonl", "--parse-special")).isZero();
-        assertThat(out().lines()).containsExactly("[151644]", "[9707,1879]", "[]");
+        assertThat(out().lines()).containsExactly("[32010]", "[15043,3186]", "[]");
     }
 
     @Test
     void aLineThatIsNotAJsonStringIsAnInputError() {
-        String model = SharedAssets.model("vocab/constructed/qwen3-vocab.gguf").toString();
+        String model = SharedAssets.model("vocab/ggml-vocab-phi-3.gguf").toString();
         assertThat(run("\"ok\"\nnot json\n", "model", "tokenize", "--model", model, "--jsonl")).isEqualTo(2);
         assertThat(out().lines()).hasSize(1);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("line 2 is not a JSON string");

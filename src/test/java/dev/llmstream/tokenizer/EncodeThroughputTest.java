@@ -10,8 +10,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Encodes 1 MiB of mixed text (prose, code, digits, CJK, emoji, odd whitespace) with each
  * algorithm and prints the time: a sanity measurement that the merges are not quadratic, not a
- * benchmark (no warm-up control, shared CPU), so nothing asserts on it. What is asserted is that
- * the text survives the round trip.
+ * benchmark (shared CPU, short warm-up), so nothing asserts on it. What is asserted is that
+ * repeated runs agree and the text survives the round trip.
  */
 class EncodeThroughputTest {
     private static final int BYTES = 1 << 20;
@@ -32,24 +32,26 @@ class EncodeThroughputTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"vocab/ggml-vocab-llama-spm.gguf", "vocab/constructed/qwen3-vocab.gguf",
-        "vocab/constructed/llama3-vocab.gguf", "vocab/ggml-vocab-deepseek-llm.gguf", "vocab/ggml-vocab-bert-bge.gguf"})
+    @ValueSource(strings = {"vocab/ggml-vocab-llama-spm.gguf", "vocab/constructed/llama3-vocab.gguf",
+        "vocab/ggml-vocab-deepseek-llm.gguf", "vocab/ggml-vocab-bert-bge.gguf"})
     void encodesAMebibyteInWellUnderASecond(String model) {
         Tokenizer tokenizer = TestTokenizers.model(model);
         String text = mixedText();
-        for (int i = 0; i < 3; i++) {
-            tokenizer.encode(text.substring(0, 100_000), false, false); // let the JIT compile the hot loops
-        }
-        long start = System.nanoTime();
+        tokenizer.encode(text.substring(0, text.length() / 4), false, false); // JIT compilation, caches
         int[] ids = tokenizer.encode(text, false, false);
-        double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf("%s: 1 MiB mixed text -> %,d tokens in %.3f s (%.1f MiB/s)%n", model, ids.length, seconds,
-                1 / seconds);
+        double best = Double.MAX_VALUE;
+        for (int run = 0; run < 2; run++) {
+            long start = System.nanoTime();
+            int[] again = tokenizer.encode(text, false, false);
+            best = Math.min(best, (System.nanoTime() - start) / 1e9);
+            assertThat(again).isEqualTo(ids);
+        }
+        System.out.printf("%s: 1 MiB mixed text -> %,d tokens, best of 2 runs: %.3f s (%.1f MiB/s)%n",
+                model, ids.length, best, 1 / best);
         assertThat(ids.length).isGreaterThan(BYTES / 8);
         if (tokenizer.kind() != TokenizerKind.WPM) { // WordPiece lowercases: not reversible
-            boolean cleaned = tokenizer.vocabulary().options().cleanSpaces(); // rewrites " ." etc.
             String back = tokenizer.decode(ids, true);
-            if (cleaned) {
+            if (tokenizer.vocabulary().options().cleanSpaces()) { // rewrites " ." and the like
                 assertThat(back.length()).isGreaterThan(text.length() * 9 / 10);
             } else {
                 assertThat(back).isEqualTo(text);
