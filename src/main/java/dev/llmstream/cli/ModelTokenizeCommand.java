@@ -38,7 +38,8 @@ public final class ModelTokenizeCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "GGUF file (a vocab-only file is enough)")
+    @Option(names = "--model", required = true, paramLabel = "FILE",
+            description = "GGUF file (a vocab-only file is enough)")
     Path model;
 
     @Option(names = "--add-special", description = "Add the model's BOS/EOS, as llama.cpp does for a prompt.")

@@ -1,5 +1,6 @@
 package dev.llmstream.tokenizer;
 
+import dev.llmstream.tokenizer.SpecialTokenSplitter.Fragment;
 import dev.llmstream.gguf.GgufArray;
 import dev.llmstream.gguf.GgufFormatException;
 import dev.llmstream.gguf.GgufMetadata;

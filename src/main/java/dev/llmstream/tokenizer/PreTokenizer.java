@@ -1,10 +1,12 @@
 package dev.llmstream.tokenizer;
 
-import static dev.llmstream.tokenizer.RegexSplitter.LETTER;
-import static dev.llmstream.tokenizer.RegexSplitter.NUMBER;
-import static dev.llmstream.tokenizer.RegexSplitter.PUNCTUATION;
-import static dev.llmstream.tokenizer.RegexSplitter.collapsed;
-import static dev.llmstream.tokenizer.RegexSplitter.wide;
+import static dev.llmstream.tokenizer.SplitStage.Regex.LETTER;
+import static dev.llmstream.tokenizer.SplitStage.Regex.NUMBER;
+import static dev.llmstream.tokenizer.SplitStage.Regex.PUNCTUATION;
+import static dev.llmstream.tokenizer.SplitStage.Regex.collapsed;
+import static dev.llmstream.tokenizer.SplitStage.Regex.wide;
+
+import dev.llmstream.tokenizer.SplitStage.RangeRun;
 
 import java.util.List;
 
@@ -39,14 +41,14 @@ enum PreTokenizer {
             wide("[\\r\\n]"),
             collapsed("\\s?[" + LETTER + "]+"),
             collapsed("\\s?[" + PUNCTUATION + "]+"),
-            RangeRunSplitter.of(false, DeepSeekClasses.CJK),
+            RangeRun.of(false, DeepSeekClasses.CJK),
             collapsed("[" + NUMBER + "]"))),
     DEEPSEEK_LLM(List.of(
             wide("[\\r\\n]"),
-            RangeRunSplitter.of(true, DeepSeekClasses.LETTERS),
-            RangeRunSplitter.of(true, DeepSeekClasses.PUNCTUATION),
+            RangeRun.of(true, DeepSeekClasses.LETTERS),
+            RangeRun.of(true, DeepSeekClasses.PUNCTUATION),
             wide("\\s+\\z"),
-            RangeRunSplitter.of(false, DeepSeekClasses.CJK),
+            RangeRun.of(false, DeepSeekClasses.CJK),
             collapsed("[" + NUMBER + "]+")));
 
     private final List<SplitStage> stages;

@@ -20,6 +20,25 @@ import java.util.List;
 final class SpecialTokenSplitter {
     private static final int PAIR_BITS = 1 << 20;
 
+    /**
+     * A piece of the input after special-token splitting: either raw text {@code [start, end)} of the
+     * input string (to be run through the tokenizer's algorithm) or one special token.
+     */
+    record Fragment(int token, int start, int end) {
+
+        static Fragment text(int start, int end) {
+            return new Fragment(-1, start, end);
+        }
+
+        static Fragment special(int token) {
+            return new Fragment(token, -1, -1);
+        }
+
+        boolean isText() {
+            return token < 0;
+        }
+    }
+
     private SpecialTokenSplitter() {}
 
     static List<Fragment> split(Vocabulary vocab, String text, boolean parseSpecial) {

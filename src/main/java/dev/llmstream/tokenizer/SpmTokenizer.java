@@ -1,5 +1,6 @@
 package dev.llmstream.tokenizer;
 
+import dev.llmstream.tokenizer.SpecialTokenSplitter.Fragment;
 import java.util.List;
 
 /**

@@ -165,7 +165,8 @@ public final class Vocabulary {
 
     int check(int id) {
         if (id < 0 || id >= texts.length) {
-            throw new IllegalArgumentException("token id " + id + " is outside the vocabulary [0, " + texts.length + ")");
+            throw new IllegalArgumentException(
+                    "token id " + id + " is outside the vocabulary [0, " + texts.length + ")");
         }
         return id;
     }

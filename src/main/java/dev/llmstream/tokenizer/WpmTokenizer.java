@@ -1,5 +1,6 @@
 package dev.llmstream.tokenizer;
 
+import dev.llmstream.tokenizer.SpecialTokenSplitter.Fragment;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;

@@ -76,7 +76,8 @@ class ModelTokenizeCommandTest {
     @Test
     void anUnreadableModelIsReported() {
         assertThat(run("x", "model", "tokenize", "--model", "/nonexistent/model.gguf")).isEqualTo(1);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("cannot load the tokenizer of /nonexistent/model.gguf");
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("cannot load the tokenizer of /nonexistent/model.gguf");
     }
 
     @Test

@@ -15,7 +15,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class EncodeThroughputTest {
     private static final int BYTES = 1 << 20;
-    private static final String[] PIECES = {"the ", "tokenizer ", "streams ", "tokens", ", ", ". ", "\n", "\n\n", "    ",
+    private static final String[] PIECES = {"the ", "tokenizer ", "streams ", "tokens", ", ", ". ", "\n", "\n\n",
+        "    ",
         "return x + y;", "if (a < b) {", "}", "12345", "3.14159", "2026-08-22", "日本語の文章", "Привет, мир", "🦙🚀",
         "naïve café", "\t", "'s ", "don't ", "C++", "<div>", "ZXCV", "__init__", "λx.x", "—", "  "};
 

@@ -32,7 +32,8 @@ class IncrementalDetokenizerTest {
     @Test
     void fourByteCharacterBetweenWordsInOneChunk() {
         IncrementalDetokenizer d = IncrementalDetokenizer.forContinuation(llama);
-        int[] ids = {token("▁Hello"), byteToken(0xF0), byteToken(0x9F), byteToken(0xA6), byteToken(0x99), token("▁world")};
+        int[] ids = {token("▁Hello"), byteToken(0xF0), byteToken(0x9F), byteToken(0xA6), byteToken(0x99),
+            token("▁world")};
         assertThat(d.accept(ids, 0, 3)).isEqualTo(" Hello");
         assertThat(d.accept(ids, 3, 3)).isEqualTo("🦙 world");
     }

@@ -73,7 +73,8 @@ class VocabTestVectorsTest {
         for (int i = 0; i < inputs.size(); i++) {
             int[] actual = tokenizer.encode(inputs.get(i), false, false);
             if (!Arrays.equals(actual, expected.get(i))) {
-                failures.add("case " + i + " " + quote(inputs.get(i)) + "\n   expected " + Arrays.toString(expected.get(i))
+                failures.add("case " + i + " " + quote(inputs.get(i))
+                        + "\n   expected " + Arrays.toString(expected.get(i))
                         + "\n   actual   " + Arrays.toString(actual));
             }
         }
