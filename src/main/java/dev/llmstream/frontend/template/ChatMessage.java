@@ -1,6 +1,7 @@
 package dev.llmstream.frontend.template;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * One message of a conversation, in the shape chat templates receive it (the OpenAI chat message
@@ -52,5 +53,17 @@ public record ChatMessage(
     /** This message with another role. */
     public ChatMessage withRole(String newRole) {
         return new ChatMessage(newRole, content, reasoningContent, name, toolCallId, toolCalls);
+    }
+
+    /**
+     * One function call an assistant message made, as in the OpenAI chat API: an optional call id,
+     * the function name and its arguments as the JSON text the model produced. Templates that expect
+     * the arguments as an object get them parsed (see {@link TemplateCapabilities}).
+     */
+    public record ToolCall(String id, String name, String arguments) {
+        public ToolCall {
+            Objects.requireNonNull(name, "tool call name");
+            arguments = arguments == null ? "{}" : arguments;
+        }
     }
 }

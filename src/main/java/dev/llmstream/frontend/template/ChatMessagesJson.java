@@ -3,6 +3,7 @@ package dev.llmstream.frontend.template;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.llmstream.frontend.template.ChatMessage.ToolCall;
 import java.util.ArrayList;
 import java.util.List;
 

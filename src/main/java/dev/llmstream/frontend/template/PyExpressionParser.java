@@ -18,10 +18,12 @@ import com.hubspot.jinjava.el.ext.AdditionOperator;
 import com.hubspot.jinjava.el.ext.ExtendedParser;
 import com.hubspot.jinjava.el.ext.NamedParameterOperator;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
-import jinjava.de.odysseus.el.tree.impl.Builder;
+import com.hubspot.jinjava.util.ObjectTruthValue;
+import jinjava.de.odysseus.el.tree.Bindings;
 import jinjava.de.odysseus.el.tree.impl.Builder.Feature;
-import jinjava.de.odysseus.el.tree.impl.Parser;
+import jinjava.de.odysseus.el.tree.impl.Builder;
 import jinjava.de.odysseus.el.tree.impl.Parser.ExtensionPoint;
+import jinjava.de.odysseus.el.tree.impl.Parser;
 import jinjava.de.odysseus.el.tree.impl.Scanner.ScanException;
 import jinjava.de.odysseus.el.tree.impl.Scanner.Token;
 import jinjava.de.odysseus.el.tree.impl.ast.AstBinary;
@@ -30,6 +32,7 @@ import jinjava.de.odysseus.el.tree.impl.ast.AstDot;
 import jinjava.de.odysseus.el.tree.impl.ast.AstIdentifier;
 import jinjava.de.odysseus.el.tree.impl.ast.AstNode;
 import jinjava.de.odysseus.el.tree.impl.ast.AstUnary;
+import jinjava.javax.el.ELContext;
 import jinjava.javax.el.ELException;
 
 /**
@@ -212,5 +215,28 @@ final class PyExpressionParser extends ExtendedParser {
 
     private boolean isCallFollowing() {
         return getToken().getSymbol() == LPAREN && context.isEnabled(METHOD_INVOCATIONS);
+    }
+
+    /**
+     * Python's {@code and}: the left operand when it is falsy (the right one is not evaluated),
+     * otherwise the right operand, so {@code {{ name and name ~ ': ' }}} prints text, not "true".
+     * Truthiness is Jinjava's ({@link ObjectTruthValue}), which follows Python's for the values
+     * templates see (empty strings, lists and maps, zero, none are false).
+     */
+    static final class PyAnd implements AstBinary.Operator {
+        static final PyAnd OP = new PyAnd();
+
+        private PyAnd() {}
+
+        @Override
+        public Object eval(Bindings bindings, ELContext context, AstNode left, AstNode right) {
+            Object l = left.eval(bindings, context);
+            return ObjectTruthValue.evaluate(l) ? right.eval(bindings, context) : l;
+        }
+
+        @Override
+        public String toString() {
+            return "and";
+        }
     }
 }

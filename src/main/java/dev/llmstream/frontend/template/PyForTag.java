@@ -8,9 +8,13 @@ import com.hubspot.jinjava.tree.parse.TagToken;
 import com.hubspot.jinjava.util.ForLoop;
 import com.hubspot.jinjava.util.ObjectIterator;
 import com.hubspot.jinjava.util.ObjectTruthValue;
+import java.beans.FeatureDescriptor;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import jinjava.javax.el.ELContext;
+import jinjava.javax.el.ELResolver;
 
 /**
  * Jinjava's {@code for} tag plus the Jinja features it lacks:
@@ -24,7 +28,7 @@ import java.util.Map;
  *       iterated (Jinjava would render it after every item's body).</li>
  *   <li>{@code loop.previtem} / {@code loop.nextitem} (Qwen3-Coder, Qwen3.5 and Nemotron use
  *       {@code loop.previtem.role} to group tool results): the items are materialised and made
- *       visible to {@link PyLoopProperties} through the {@link RenderScope}.</li>
+ *       visible to {@link LoopItemProperties} through the {@link RenderScope}.</li>
  * </ul>
  * Items are materialised the way Jinjava iterates: collections and arrays in order, mappings by
  * key, none as nothing, any other value as a single item.
@@ -147,5 +151,53 @@ final class PyForTag extends ForTag {
 
     private static boolean isBoundary(String s, int i) {
         return i < 0 || i >= s.length() || !Character.isJavaIdentifierPart(s.charAt(i));
+    }
+
+    /**
+     * {@code loop.previtem} and {@code loop.nextitem} (Jinja 2.10+), which Jinjava's loop object lacks:
+     * the item before/after the current one, undefined at the ends. The items come from the innermost
+     * loop {@link PyForTag} is rendering; in Jinja {@code loop} always names the innermost loop, so the
+     * two agree.
+     */
+    static final class LoopItemProperties extends ELResolver {
+
+        @Override
+        public Object getValue(ELContext context, Object base, Object property) {
+            if (!(base instanceof ForLoop loop) || !("previtem".equals(property) || "nextitem".equals(property))) {
+                return null;
+            }
+            context.setPropertyResolved(true);
+            List<Object> items = RenderScope.current().innermostLoop();
+            if (items == null) {
+                return null;
+            }
+            int at = loop.getIndex0() + ("previtem".equals(property) ? -1 : 1);
+            return at >= 0 && at < items.size() ? items.get(at) : null;
+        }
+
+        @Override
+        public Class<?> getType(ELContext context, Object base, Object property) {
+            return null;
+        }
+
+        @Override
+        public void setValue(ELContext context, Object base, Object property, Object value) {
+            // read-only
+        }
+
+        @Override
+        public boolean isReadOnly(ELContext context, Object base, Object property) {
+            return true;
+        }
+
+        @Override
+        public Iterator<FeatureDescriptor> getFeatureDescriptors(ELContext context, Object base) {
+            return null;
+        }
+
+        @Override
+        public Class<?> getCommonPropertyType(ELContext context, Object base) {
+            return null;
+        }
     }
 }

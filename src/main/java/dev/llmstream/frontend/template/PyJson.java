@@ -185,6 +185,25 @@ final class PyJson {
         BigDecimal exact = new BigDecimal(Double.toString(Math.abs(d))).stripTrailingZeros();
         String digits = exact.unscaledValue().toString();
         int exponent = digits.length() - 1 - exact.scale();
+        if (digits.length() == 2) {
+            // Java may print two digits where one round-trips, when the two-digit form is closer
+            // (4.9E-324); Python prints the shortest form, the one nearest the exact value (5e-324).
+            BigDecimal target = new BigDecimal(Math.abs(d));
+            BigDecimal best = null;
+            int first = digits.charAt(0) - '0';
+            for (int candidate : new int[] {first, first + 1}) {
+                BigDecimal value = new BigDecimal(BigInteger.valueOf(candidate), -exponent);
+                if (value.doubleValue() == Math.abs(d)
+                        && (best == null || value.subtract(target).abs().compareTo(best.subtract(target).abs()) < 0)) {
+                    best = value;
+                }
+            }
+            if (best != null) {
+                BigDecimal shortest = best.stripTrailingZeros();
+                digits = shortest.unscaledValue().toString();
+                exponent = digits.length() - 1 - shortest.scale();
+            }
+        }
         StringBuilder out = new StringBuilder(d < 0 ? "-" : "");
         if (exponent >= -4 && exponent < 16) {
             if (exponent >= digits.length() - 1) {

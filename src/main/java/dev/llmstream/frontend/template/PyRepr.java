@@ -1,6 +1,7 @@
 package dev.llmstream.frontend.template;
 
 import com.hubspot.jinjava.objects.SafeString;
+import com.hubspot.jinjava.objects.collections.PyMap;
 import java.math.BigDecimal;
 import java.util.Collection;
 import java.util.Iterator;
@@ -43,7 +44,7 @@ final class PyRepr {
             case SafeString s -> quote(out, s.toString());
             case Map<?, ?> map -> {
                 out.append('{');
-                Iterator<? extends Map.Entry<?, ?>> it = map.entrySet().iterator();
+                Iterator<? extends Map.Entry<?, ?>> it = unobserved(map).entrySet().iterator();
                 while (it.hasNext()) {
                     Map.Entry<?, ?> e = it.next();
                     append(out, e.getKey());
@@ -68,6 +69,15 @@ final class PyRepr {
             }
             default -> out.append(value);
         }
+    }
+
+    /**
+     * Printing an object is not reading its fields in llama.cpp's capability probes (only
+     * expressions that evaluate a field are), so a probe map is printed without recording.
+     */
+    private static Map<?, ?> unobserved(Map<?, ?> map) {
+        Map<?, ?> m = map instanceof PyMap wrapped ? wrapped.toMap() : map;
+        return m instanceof TemplateCapabilities.AccessRecordingMap probe ? probe.unrecorded() : m;
     }
 
     /** Python prints {@code inf}/{@code nan} where JSON writes {@code Infinity}/{@code NaN}. */
