@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         name = "model",
         mixinStandardHelpOptions = true,
         description = "Inspect, synthesize and check GGUF models (tokenizer, chat template).",
-        subcommands = {})
+        subcommands = {ModelTemplateCommand.class})
 public final class ModelCommand implements Runnable {
 
     @CommandLine.Spec
