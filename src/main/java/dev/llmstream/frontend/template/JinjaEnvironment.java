@@ -10,6 +10,7 @@ import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.tree.Node;
 import java.time.Clock;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -127,16 +128,14 @@ final class JinjaEnvironment {
         Context base = borrowBaseContext();
         try {
             return scope.run(() -> {
+                // render() makes the interpreter current, as the expression parser and functions need
                 JinjavaInterpreter interpreter = newInterpreter(base, bindings);
-                JinjavaInterpreter.pushCurrent(interpreter);
                 String out;
                 try {
                     out = interpreter.render(root);
                 } catch (RuntimeException e) {
                     // Jinjava reports nearly everything as errors; this is its last-resort path.
                     throw new ChatTemplateException("chat template failed: " + rootMessage(e), e);
-                } finally {
-                    JinjavaInterpreter.popCurrent();
                 }
                 failOnFatal(interpreter.getErrorsCopy(), scope.raisedMessage(), "chat template failed");
                 return out;
@@ -200,8 +199,8 @@ final class JinjaEnvironment {
                 case Boolean b -> PyRepr.str(b);
                 case Double d -> PyRepr.str(d);
                 case Float f -> PyRepr.str(f);
-                case java.util.Map<?, ?> m -> PyRepr.str(m);
-                case java.util.Collection<?> c -> PyRepr.str(c);
+                case Map<?, ?> m -> PyRepr.str(m);
+                case Collection<?> c -> PyRepr.str(c);
                 default -> super.getAsString(value);
             };
         }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import jinjava.javax.el.ELException;
 
@@ -116,7 +117,7 @@ final class PyBuiltins {
             for (Object item : items(var)) {
                 Object key = attribute == null ? item : interpreter.resolveProperty(item, String.valueOf(attribute));
                 if (key instanceof String str && !caseSensitive) {
-                    key = str.toLowerCase(java.util.Locale.ROOT);
+                    key = str.toLowerCase(Locale.ROOT);
                 }
                 if (best == null || sign * compare(key, bestKey) > 0) {
                     best = item;

@@ -10,6 +10,7 @@ import com.hubspot.jinjava.util.ObjectIterator;
 import com.hubspot.jinjava.util.ObjectTruthValue;
 import java.beans.FeatureDescriptor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -95,7 +96,7 @@ final class PyForTag extends ForTag {
     private static List<Object> keep(List<Object> items, String condition, List<String> loopVars,
             TagNode tagNode, JinjavaInterpreter interpreter) {
         List<Object> kept = new ArrayList<>();
-        try (JinjavaInterpreter.InterpreterScopeClosable scope = interpreter.enterScope()) {
+        try (JinjavaInterpreter.InterpreterScopeClosable _ = interpreter.enterScope()) {
             for (Object raw : items) {
                 Object item = interpreter.wrap(raw);
                 bind(interpreter, loopVars, item);
@@ -114,7 +115,7 @@ final class PyForTag extends ForTag {
             return;
         }
         List<?> parts = switch (item) {
-            case Map.Entry<?, ?> e -> java.util.Arrays.asList(e.getKey(), e.getValue());
+            case Map.Entry<?, ?> e -> Arrays.asList(e.getKey(), e.getValue());
             case List<?> l -> l;
             default -> List.of();
         };

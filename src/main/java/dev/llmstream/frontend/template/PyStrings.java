@@ -3,6 +3,7 @@ package dev.llmstream.frontend.template;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.IntPredicate;
 import jinjava.javax.el.ELException;
@@ -199,7 +200,7 @@ final class PyStrings {
         }
         int first = s.codePointAt(0);
         return new StringBuilder().appendCodePoint(Character.toTitleCase(first))
-                .append(s.substring(Character.charCount(first)).toLowerCase(java.util.Locale.ROOT))
+                .append(s.substring(Character.charCount(first)).toLowerCase(Locale.ROOT))
                 .toString();
     }
 

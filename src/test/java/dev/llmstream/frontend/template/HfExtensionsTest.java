@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +58,7 @@ class HfExtensionsTest {
     @Test
     void tojsonIsJsonDumpsWithoutHtmlEscaping() {
         Map<String, Object> value = new LinkedHashMap<>();
-        value.put("b", java.util.Arrays.asList(1, 2.5, true, null));
+        value.put("b", Arrays.asList(1, 2.5, true, null));
         value.put("a", "é\"<>&\n");
         assertThat(render("{{ v|tojson }}", "v", value)).isEqualTo("{\"b\": [1, 2.5, true, null], \"a\": \"é\\\"<>&\\n\"}");
         assertThat(render("{{ [1, {}]|tojson(indent=2) }}")).isEqualTo("[\n  1,\n  {}\n]");

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** {@link PyJson} against values printed by CPython's {@code json.dumps}. */
@@ -29,7 +30,7 @@ class PyJsonTest {
     /** Python's repr is the shortest text that reads back as the same double. */
     @Test
     void floatReprRoundTripsForRandomDoubles() {
-        java.util.Random random = new java.util.Random(20240726);
+        Random random = new Random(20240726);
         for (int i = 0; i < 20_000; i++) {
             double d = Double.longBitsToDouble(random.nextLong());
             if (Double.isFinite(d)) {
@@ -50,7 +51,9 @@ class PyJsonTest {
     void defaultSeparatorsAndIndentation() {
         Map<String, Object> value = new LinkedHashMap<>();
         value.put("a", List.of(1, Map.of(), List.of()));
-        value.put("b", Collections.singletonMap("c", null));
+        Map<String, Object> inner = new LinkedHashMap<>();
+        inner.put("c", null);
+        value.put("b", inner);
         assertThat(PyJson.dumps(value)).isEqualTo("{\"a\": [1, {}, []], \"b\": {\"c\": null}}");
         assertThat(new PyJson("\t", null, false, false).write(value))
                 .isEqualTo("{\n\t\"a\": [\n\t\t1,\n\t\t{},\n\t\t[]\n\t],\n\t\"b\": {\n\t\t\"c\": null\n\t}\n}");
@@ -75,13 +78,5 @@ class PyJsonTest {
         assertThatThrownBy(() -> PyJson.dumps(Map.of(List.of(1), "x")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("keys must be str");
         assertThat(PyJson.dumps(Arrays.asList("a", null))).isEqualTo("[\"a\", null]");
-    }
-
-    private static final class Collections {
-        static Map<String, Object> singletonMap(String k, Object v) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put(k, v);
-            return m;
-        }
     }
 }
