@@ -134,6 +134,19 @@ class ChatTemplateTest {
     }
 
     @Test
+    void rendersDoNotSeeEachOthersVariablesOrMacros() {
+        ChatTemplate defines = ChatTemplate.of("{% set leaked = 1 %}{% macro helper() %}h{% endmacro %}{{ helper() }}",
+                TemplateTokens.none());
+        ChatTemplate reads = ChatTemplate.of("{{ leaked is defined }}", TemplateTokens.none());
+        for (int i = 0; i < 3; i++) {
+            assertThat(defines.render(List.of(), false)).isEqualTo("h");
+            assertThat(reads.render(List.of(), false)).isEqualTo("False");
+        }
+        assertThatThrownBy(() -> ChatTemplate.of("{{ helper() }}", TemplateTokens.none()).render(List.of(), false))
+                .isInstanceOf(ChatTemplateException.class).hasMessageContaining("helper");
+    }
+
+    @Test
     void concurrentRendersShareTheCompiledTemplate() throws Exception {
         String source = """
                 {%- set ns = namespace(n=0) %}
