@@ -38,7 +38,8 @@ import jinjava.javax.el.ExpressionFactory;
  *   <li>trimming for expressions and comments: without it {@code {{- x }}} does not strip the
  *       indentation before it, which every indented template (Qwen3, Llama 3.1) relies on.</li>
  *   <li>strict whitespace-control parsing, map iteration over keys, evaluated dict-literal keys,
- *       none-valued loop items kept: Jinja2 semantics.</li>
+ *       none-valued loop items kept, adjacent text nodes not merged (a {@code -} marker strips
+ *       only the text next to it): Jinja2 semantics.</li>
  *   <li>trailing newline kept in the output: Jinja2 drops a single trailing newline of the
  *       <em>source</em> ({@link JinjaLexerPass}); Jinjava's own option strips it from the output
  *       instead, which would eat a template's final {@code '\n'}.</li>
@@ -49,7 +50,10 @@ import jinjava.javax.el.ExpressionFactory;
  * </ul>
  */
 final class JinjaEnvironment {
-    /** Bounds a hostile or broken template's output (HF and llama.cpp have none; we are a server). */
+    /**
+     * Bounds a hostile or broken template's output and any string it builds (HF and llama.cpp have
+     * no limit; we are a server). Far above any context window: 1M tokens are ~4M characters.
+     */
     static final long MAX_OUTPUT_CHARS = 32L << 20;
 
     static final JinjaEnvironment INSTANCE = new JinjaEnvironment();
@@ -88,6 +92,7 @@ final class JinjaEnvironment {
                 .withLegacyOverrides(python)
                 .withElResolver(resolvers)
                 .withMaxOutputSize(MAX_OUTPUT_CHARS)
+                .withMaxStringLength(MAX_OUTPUT_CHARS)
                 .withEnableRecursiveMacroCalls(true)
                 .withMaxMacroRecursionDepth(64)
                 .withFailOnUnknownTokens(false)
@@ -167,9 +172,14 @@ final class JinjaEnvironment {
         for (TemplateError e : errors) {
             if (e.getSeverity() == TemplateError.ErrorType.FATAL) {
                 String where = e.getLineno() > 0 ? " (line " + e.getLineno() + ")" : "";
-                throw new ChatTemplateException(what + where + ": " + e.getMessage());
+                throw new ChatTemplateException(what + where + ": " + withoutExceptionName(e.getMessage()));
             }
         }
+    }
+
+    /** "OutputTooBigException: 41943040 byte output..." reads better without Java class names. */
+    private static String withoutExceptionName(String message) {
+        return message == null ? "" : message.replaceAll("\\b[A-Za-z_.]*(Exception|Error): ", "");
     }
 
     private static String rootMessage(Throwable e) {

@@ -126,6 +126,16 @@ class ChatTemplateTest {
     }
 
     @Test
+    void runawayOutputIsBounded() {
+        String bomb = "{% set ns = namespace(s='0123456789') %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}"
+                + "{% endfor %}{{ ns.s }}";
+        assertThatThrownBy(() -> ChatTemplate.of(bomb, TemplateTokens.none()).render(List.of(), false))
+                .isInstanceOf(ChatTemplateException.class)
+                .hasMessageContaining("over limit of " + JinjaEnvironment.MAX_OUTPUT_CHARS)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("Exception"));
+    }
+
+    @Test
     void fallbackIsChatMl() {
         ChatTemplate template = ChatTemplate.fallback(TemplateTokens.none());
         assertThat(template.render(List.of(ChatMessage.system("S"), ChatMessage.user("U")), true))
