@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         name = "model",
         mixinStandardHelpOptions = true,
         description = "Inspect, synthesize and check GGUF models (tokenizer, chat template).",
-        subcommands = {ModelInspectCommand.class, ModelSynthCommand.class, ModelTokenizeCommand.class})
+        subcommands = {ModelInspectCommand.class, ModelSynthCommand.class, ModelTokenizeCommand.class, ModelTemplateCommand.class})
 public final class ModelCommand implements Runnable {
 
     @CommandLine.Spec

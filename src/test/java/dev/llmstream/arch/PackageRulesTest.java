@@ -54,6 +54,16 @@ class PackageRulesTest {
     }
 
     @Test
+    void chatTemplatesUseJinjavaJacksonAndGgufOnly() {
+        check(noClasses().that().resideInAPackage("dev.llmstream.frontend.template..")
+                .should().dependOnClassesThat().resideOutsideOfPackages(
+                        "java..", "javax..", "com.hubspot.jinjava..", "jinjava..", "com.fasterxml.jackson..",
+                        "org.apache.commons.lang3.tuple..", "dev.llmstream.gguf..", "dev.llmstream.frontend.template..")
+                .because("chat templates are Jinjava plus JSON over GGUF metadata (commons-lang3's Pair is a"
+                        + " type in Jinjava's ForTag API)"));
+    }
+
+    @Test
     void vectorApiOnlyInCpuKernels() {
         check(noClasses().that().resideOutsideOfPackages("dev.llmstream.engine.cpu..")
                 .should().dependOnClassesThat().resideInAPackage("jdk.incubator.vector.."));
