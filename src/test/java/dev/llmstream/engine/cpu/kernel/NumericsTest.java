@@ -1,0 +1,85 @@
+package dev.llmstream.engine.cpu.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.llmstream.engine.cpu.tensor.Lanes;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.SplittableRandom;
+import jdk.incubator.vector.FloatVector;
+import org.junit.jupiter.api.Test;
+
+/** The scalar numerics that must equal the reference implementation's bit for bit. */
+class NumericsTest {
+
+    @Test
+    void expfEqualsTheCLibraryBitForBit() throws IOException {
+        byte[] bytes;
+        try (InputStream in = NumericsTest.class.getResourceAsStream("expf-vectors.bin")) {
+            bytes = in.readAllBytes();
+        }
+        ByteBuffer bb = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        int n = 0;
+        while (bb.remaining() >= 8) {
+            float x = bb.getFloat();
+            float expected = bb.getFloat();
+            assertThat(Float.floatToRawIntBits(LibmExpf.expf(x))).as("expf(%s)", x)
+                    .isEqualTo(Float.floatToRawIntBits(expected));
+            n++;
+        }
+        assertThat(n).isEqualTo(20000);
+        assertThat(LibmExpf.expf(0f)).isEqualTo(1f);
+        assertThat(LibmExpf.expf(Float.NEGATIVE_INFINITY)).isEqualTo(0f);
+        assertThat(LibmExpf.expf(200f)).isEqualTo(Float.POSITIVE_INFINITY);
+        assertThat(LibmExpf.expf(Float.NaN)).isNaN();
+    }
+
+    @Test
+    void vectorF16RoundingEqualsTheJdkConversion() {
+        SplittableRandom r = new SplittableRandom(3);
+        float[] x = new float[4096 * Lanes.L];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = switch (i % 4) {
+                case 0 -> (float) r.nextGaussian();
+                case 1 -> (float) (r.nextGaussian() * 1e-5); // f16 subnormal range
+                case 2 -> Float.intBitsToFloat(r.nextInt()) % 60000f; // arbitrary bit patterns in range
+                default -> (float) (r.nextGaussian() * 1000);
+            };
+        }
+        x[0] = 0f;
+        x[1] = -0f;
+        x[2] = 0x1p-14f;
+        x[3] = 0x1p-25f;
+        x[5] = 65504f;
+        for (int i = 0; i < x.length; i += Lanes.L) {
+            float[] got = new float[Lanes.L];
+            F16.round(FloatVector.fromArray(Lanes.F, x, i)).intoArray(got, 0);
+            for (int j = 0; j < Lanes.L; j++) {
+                float want = Float.float16ToFloat(Float.floatToFloat16(x[i + j]));
+                if (Float.isNaN(x[i + j])) {
+                    continue;
+                }
+                assertThat(got[j]).as("f16(%s)", x[i + j]).isEqualTo(want);
+            }
+        }
+    }
+
+    @Test
+    void vectorExpIsDeterministicAndAccurate() {
+        float[] x = new float[Lanes.L];
+        for (int k = 0; k < 2000; k++) {
+            for (int j = 0; j < Lanes.L; j++) {
+                x[j] = -87f + (k * Lanes.L + j) * 0.0054f;
+            }
+            float[] v = new float[Lanes.L];
+            VectorMath.exp(FloatVector.fromArray(Lanes.F, x, 0)).intoArray(v, 0);
+            for (int j = 0; j < Lanes.L; j++) {
+                assertThat(v[j]).isEqualTo(VectorMath.exp(x[j]));
+                double exact = Math.exp(x[j]);
+                assertThat(Math.abs(v[j] - exact) / exact).isLessThan(3e-7);
+            }
+        }
+    }
+}
