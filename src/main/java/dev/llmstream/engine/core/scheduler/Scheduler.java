@@ -51,6 +51,13 @@ public final class Scheduler {
         waiting.add(s);
     }
 
+    /** Every sequence the scheduler holds (running first, then waiting), as a new list. */
+    public List<Sequence> activeSequences() {
+        List<Sequence> all = new ArrayList<>(running);
+        all.addAll(waiting);
+        return all;
+    }
+
     public int runningCount() {
         return running.size();
     }

@@ -30,17 +30,15 @@ public final class Sequence {
     private FinishReason finishReason;
     private int stopTokenId = -1;
     private boolean cancelRequested;
-    // telemetry
+    // telemetry (engine loop only)
     long scheduledNanos;
-    long firstTokenNanos;
-    long lastTokenNanos;
-    long finishedNanos;
+    private long firstTokenNanos;
+    private long lastTokenNanos;
+    private long finishedNanos;
     int cachedPromptTokens = -1;
     int preemptions;
-    int draftedTokens;
-    int acceptedTokens;
-    /** Output tokens not yet delivered to the listener. */
-    int emittedOutputTokens;
+    private int draftedTokens;
+    private int acceptedTokens;
 
     public Sequence(EngineRequest request, EngineListener listener, long admissionOrder, SamplerState sampler) {
         this.request = request;
@@ -195,6 +193,26 @@ public final class Sequence {
 
     public void requestCancel() {
         cancelRequested = true;
+    }
+
+    /** Records a generated token's time (first and latest). */
+    public void stampToken(long nowNanos) {
+        if (firstTokenNanos == 0) {
+            firstTokenNanos = nowNanos;
+        }
+        lastTokenNanos = nowNanos;
+    }
+
+    public void addSpeculation(int drafted, int accepted) {
+        draftedTokens += drafted;
+        acceptedTokens += accepted;
+    }
+
+    /** Cumulative metrics for an output at this point. */
+    public dev.llmstream.engine.RequestMetrics metrics() {
+        return new dev.llmstream.engine.RequestMetrics(request.arrivalNanos(), scheduledNanos, firstTokenNanos,
+                lastTokenNanos, finishedNanos, promptLength, Math.max(0, cachedPromptTokens), outputLength(),
+                preemptions, draftedTokens, acceptedTokens);
     }
 
     public boolean isPrefilling() {

@@ -1,0 +1,183 @@
+package dev.llmstream.engine.cpu;
+
+import dev.llmstream.engine.EngineInfo;
+import dev.llmstream.engine.EngineListener;
+import dev.llmstream.engine.EngineObserver;
+import dev.llmstream.engine.EngineOverloadedException;
+import dev.llmstream.engine.EngineRequest;
+import dev.llmstream.engine.EngineStats;
+import dev.llmstream.engine.EngineUnavailableException;
+import dev.llmstream.engine.InferenceEngine;
+import dev.llmstream.engine.RequestHandle;
+import dev.llmstream.engine.core.sampling.SamplerState;
+import dev.llmstream.engine.core.scheduler.Sequence;
+import java.io.IOException;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The CPU engine: one {@code engine-loop} thread owns the scheduler, KV blocks and request table;
+ * every other thread only posts messages (submit, cancel, close) to a lock-free inbox drained at the
+ * top of each step. The loop parks when there is no work and is unparked by the next message.
+ */
+public final class CpuEngine implements InferenceEngine {
+    private static final Logger LOG = LoggerFactory.getLogger(CpuEngine.class);
+
+    private final CpuModel model;
+    private final EngineStep step;
+    private final EngineInfo info;
+    private final int maxWaiting;
+    private final Queue<Object> inbox = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger inboxSubmits = new AtomicInteger();
+    private final AtomicLong admission = new AtomicLong();
+    private final CopyOnWriteArrayList<EngineObserver> observers = new CopyOnWriteArrayList<>();
+    private final Thread loop;
+    private volatile boolean closed;
+    private volatile EngineStats stats = EngineStats.EMPTY;
+    private volatile int waitingSnapshot;
+
+    private record Cancel(Sequence sequence) {}
+
+    private record Close() {}
+
+    private CpuEngine(CpuModel model, EngineStep step, EngineInfo info, int maxWaiting) {
+        this.model = model;
+        this.step = step;
+        this.info = info;
+        this.maxWaiting = maxWaiting;
+        this.loop = new Thread(this::run, "engine-loop");
+        this.loop.setDaemon(true);
+    }
+
+    /** Loads the model, sizes the KV cache from the budget and starts the engine loop. */
+    public static CpuEngine start(CpuEngineConfig config) throws IOException {
+        CpuModel model = CpuModel.load(config);
+        EngineStep step = new EngineStep(model, config);
+        EngineInfo info = new EngineInfo("cpu", model.name(), model.config().vocabSize(), model.contextLength(),
+                config.scheduler().maxBatchedTokens(), config.scheduler().maxSequences(), config.blockSize(),
+                model.kv().numBlocks(), config.scheduler().prefixCaching(), "none");
+        CpuEngine engine = new CpuEngine(model, step, info, config.scheduler().maxWaiting());
+        engine.stats = step.stats();
+        engine.loop.start();
+        LOG.info("cpu engine ready: model {} ({}), {} KV blocks x {} tokens ({} MiB), {} compute threads",
+                model.name(), model.config().arch(), model.kv().numBlocks(), config.blockSize(),
+                model.kvBytes() >> 20, config.resolvedThreads());
+        return engine;
+    }
+
+    @Override
+    public EngineInfo info() {
+        return info;
+    }
+
+    /** The loaded model (tokenizer metadata, config) for wiring. */
+    public CpuModel model() {
+        return model;
+    }
+
+    @Override
+    public RequestHandle submit(EngineRequest request, EngineListener listener) {
+        if (closed) {
+            throw new EngineUnavailableException("engine is shut down");
+        }
+        int queued = inboxSubmits.get() + waitingSnapshot;
+        if (queued >= maxWaiting) {
+            throw new EngineOverloadedException(queued);
+        }
+        var sp = request.sampling();
+        Sequence s = new Sequence(request, listener, admission.incrementAndGet(),
+                new SamplerState(sp.seed(), sp.repetitionPenalty() != 1f,
+                        sp.presencePenalty() != 0f || sp.frequencyPenalty() != 0f));
+        inboxSubmits.incrementAndGet();
+        inbox.add(s);
+        LockSupport.unpark(loop);
+        return new RequestHandle() {
+            @Override
+            public String requestId() {
+                return request.id();
+            }
+
+            @Override
+            public void cancel() {
+                inbox.add(new Cancel(s));
+                LockSupport.unpark(loop);
+            }
+        };
+    }
+
+    @Override
+    public EngineStats stats() {
+        return stats;
+    }
+
+    @Override
+    public void addObserver(EngineObserver observer) {
+        observers.add(observer);
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        inbox.add(new Close());
+        LockSupport.unpark(loop);
+        try {
+            loop.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        model.close();
+    }
+
+    private void run() {
+        try {
+            while (true) {
+                if (drainInbox()) {
+                    step.abortAll();
+                    return;
+                }
+                boolean worked;
+                try {
+                    worked = step.run(observers);
+                } catch (RuntimeException | Error e) {
+                    LOG.error("engine step failed; failing the requests in flight", e);
+                    step.failAll(e);
+                    worked = false;
+                }
+                stats = step.stats();
+                waitingSnapshot = stats.waiting();
+                if (!worked && inbox.isEmpty()) {
+                    LockSupport.park(this);
+                }
+            }
+        } finally {
+            step.close();
+        }
+    }
+
+    /** Applies queued messages; returns true when asked to close. */
+    private boolean drainInbox() {
+        Object m;
+        boolean close = false;
+        while ((m = inbox.poll()) != null) {
+            switch (m) {
+                case Sequence s -> {
+                    inboxSubmits.decrementAndGet();
+                    step.admit(s);
+                }
+                case Cancel c -> step.cancel(c.sequence());
+                case Close x -> close = true;
+                default -> throw new IllegalStateException("unknown message " + m);
+            }
+        }
+        return close;
+    }
+}

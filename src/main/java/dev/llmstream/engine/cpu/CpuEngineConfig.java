@@ -1,0 +1,76 @@
+package dev.llmstream.engine.cpu;
+
+import dev.llmstream.engine.core.scheduler.SchedulerConfig;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * How to run the CPU engine.
+ *
+ * @param model             GGUF file
+ * @param modelName         id reported to clients ({@code null}: the file's {@code general.name})
+ * @param threads           compute threads including the engine loop (0 = available processors)
+ * @param scheduler         token budget, sequence and queue limits, prefix caching
+ * @param blockSize         tokens per KV block
+ * @param kvCacheBytes      KV-cache memory budget (0 = derive from the heap, see {@link #resolveKvBytes})
+ * @param contextLength     per-sequence context limit (0 = the model's)
+ * @param endOfGenerationIds token ids that end generation unless a request ignores EOS
+ */
+public record CpuEngineConfig(Path model, String modelName, int threads, SchedulerConfig scheduler, int blockSize,
+                              long kvCacheBytes, int contextLength, int[] endOfGenerationIds) {
+
+    public CpuEngineConfig {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(scheduler, "scheduler");
+        if (blockSize < 1 || threads < 0 || kvCacheBytes < 0 || contextLength < 0) {
+            throw new IllegalArgumentException("invalid CPU engine limits");
+        }
+        endOfGenerationIds = endOfGenerationIds == null ? new int[0] : endOfGenerationIds.clone();
+    }
+
+    public static CpuEngineConfig of(Path model, int[] eogIds) {
+        return new CpuEngineConfig(model, null, 0, SchedulerConfig.defaults(), 16, 0, 0, eogIds);
+    }
+
+    public CpuEngineConfig withScheduler(SchedulerConfig s) {
+        return new CpuEngineConfig(model, modelName, threads, s, blockSize, kvCacheBytes, contextLength,
+                endOfGenerationIds);
+    }
+
+    public CpuEngineConfig withKvCacheBytes(long bytes) {
+        return new CpuEngineConfig(model, modelName, threads, scheduler, blockSize, bytes, contextLength,
+                endOfGenerationIds);
+    }
+
+    public CpuEngineConfig withThreads(int n) {
+        return new CpuEngineConfig(model, modelName, n, scheduler, blockSize, kvCacheBytes, contextLength,
+                endOfGenerationIds);
+    }
+
+    public CpuEngineConfig withContextLength(int n) {
+        return new CpuEngineConfig(model, modelName, threads, scheduler, blockSize, kvCacheBytes, n,
+                endOfGenerationIds);
+    }
+
+    public CpuEngineConfig withModelName(String name) {
+        return new CpuEngineConfig(model, name, threads, scheduler, blockSize, kvCacheBytes, contextLength,
+                endOfGenerationIds);
+    }
+
+    public int resolvedThreads() {
+        return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+    }
+
+    /**
+     * The KV budget: the configured bytes, else 30% of the maximum heap — but never more than every
+     * sequence slot at full context needs.
+     */
+    public long resolveKvBytes(long bytesPerToken, int context) {
+        if (kvCacheBytes > 0) {
+            return kvCacheBytes;
+        }
+        long fromHeap = (long) (Runtime.getRuntime().maxMemory() * 0.30);
+        long maxUseful = bytesPerToken * context * (long) scheduler.maxSequences();
+        return Math.min(fromHeap, maxUseful);
+    }
+}
