@@ -46,6 +46,8 @@ public final class CpuEngine implements InferenceEngine {
 
     private record Close() {}
 
+    private record ResetCounters() {}
+
     private CpuEngine(CpuModel model, EngineStep step, EngineInfo info, int maxWaiting) {
         this.model = model;
         this.step = step;
@@ -109,6 +111,38 @@ public final class CpuEngine implements InferenceEngine {
                 LockSupport.unpark(loop);
             }
         };
+    }
+
+    /**
+     * Runs synthetic requests through the real code paths — a full-budget prefill chunk, then decode
+     * steps at 1, 4 and the maximum number of sequences — so the JIT has compiled the kernels before
+     * the first user request arrives; then resets the counters. Returns the time it took.
+     */
+    public java.time.Duration warmUp() throws InterruptedException {
+        long t0 = System.nanoTime();
+        int vocab = info.vocabSize();
+        int prompt = Math.max(1, Math.min(info.maxBatchedTokens(), info.contextLength() / 2));
+        java.util.SplittableRandom r = new java.util.SplittableRandom(1);
+        for (int concurrency : new int[] {1, 4, Math.min(16, info.maxSequences())}) {
+            java.util.List<java.util.concurrent.CountDownLatch> done = new java.util.ArrayList<>();
+            for (int i = 0; i < concurrency; i++) {
+                int len = concurrency == 1 ? prompt : Math.max(1, Math.min(32, prompt));
+                int[] ids = r.ints(len, 0, vocab).toArray();
+                var latch = new java.util.concurrent.CountDownLatch(1);
+                done.add(latch);
+                submit(EngineRequest.greedy("warmup-" + concurrency + "-" + i, ids, 24).withIgnoreEos(true), o -> {
+                    if (o.finished()) {
+                        latch.countDown();
+                    }
+                });
+            }
+            for (var l : done) {
+                l.await();
+            }
+        }
+        inbox.add(new ResetCounters());
+        LockSupport.unpark(loop);
+        return java.time.Duration.ofNanos(System.nanoTime() - t0);
     }
 
     @Override
@@ -175,6 +209,7 @@ public final class CpuEngine implements InferenceEngine {
                 }
                 case Cancel c -> step.cancel(c.sequence());
                 case Close x -> close = true;
+                case ResetCounters r -> step.resetCounters();
                 default -> throw new IllegalStateException("unknown message " + m);
             }
         }

@@ -212,6 +212,14 @@ final class EngineStep implements AutoCloseable {
         }
     }
 
+    void resetCounters() {
+        steps = 0;
+        promptTokens = 0;
+        generationTokens = 0;
+        finished = 0;
+        scheduler.resetCounters();
+    }
+
     EngineStats stats() {
         return new EngineStats(scheduler.runningCount(), scheduler.waitingCount(), pool.numBlocks(),
                 pool.usedBlocks(), scheduler.prefixQueryTokens(), scheduler.prefixHitTokens(),

@@ -74,6 +74,12 @@ public final class Scheduler {
         return prefixHitTokens;
     }
 
+    public void resetCounters() {
+        prefixQueryTokens = 0;
+        prefixHitTokens = 0;
+        preemptions = 0;
+    }
+
     public long preemptions() {
         return preemptions;
     }
