@@ -1,6 +1,7 @@
 package dev.llmstream.engine.cpu;
 
 import dev.llmstream.engine.core.scheduler.SchedulerConfig;
+import dev.llmstream.engine.core.spec.SpecConfig;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -15,9 +16,10 @@ import java.util.Objects;
  * @param kvCacheBytes      KV-cache memory budget (0 = derive from the heap, see {@link #resolveKvBytes})
  * @param contextLength     per-sequence context limit (0 = the model's)
  * @param endOfGenerationIds token ids that end generation unless a request ignores EOS
+ * @param spec              speculative decoding defaults
  */
 public record CpuEngineConfig(Path model, String modelName, int threads, SchedulerConfig scheduler, int blockSize,
-                              long kvCacheBytes, int contextLength, int[] endOfGenerationIds) {
+                              long kvCacheBytes, int contextLength, int[] endOfGenerationIds, SpecConfig spec) {
 
     public CpuEngineConfig {
         Objects.requireNonNull(model, "model");
@@ -26,6 +28,18 @@ public record CpuEngineConfig(Path model, String modelName, int threads, Schedul
             throw new IllegalArgumentException("invalid CPU engine limits");
         }
         endOfGenerationIds = endOfGenerationIds == null ? new int[0] : endOfGenerationIds.clone();
+        spec = spec == null ? SpecConfig.OFF : spec;
+    }
+
+    public CpuEngineConfig(Path model, String modelName, int threads, SchedulerConfig scheduler, int blockSize,
+                           long kvCacheBytes, int contextLength, int[] endOfGenerationIds) {
+        this(model, modelName, threads, scheduler, blockSize, kvCacheBytes, contextLength, endOfGenerationIds,
+                SpecConfig.OFF);
+    }
+
+    public CpuEngineConfig withSpec(SpecConfig s) {
+        return new CpuEngineConfig(model, modelName, threads, scheduler, blockSize, kvCacheBytes, contextLength,
+                endOfGenerationIds, s);
     }
 
     public static CpuEngineConfig of(Path model, int[] eogIds) {
@@ -34,27 +48,27 @@ public record CpuEngineConfig(Path model, String modelName, int threads, Schedul
 
     public CpuEngineConfig withScheduler(SchedulerConfig s) {
         return new CpuEngineConfig(model, modelName, threads, s, blockSize, kvCacheBytes, contextLength,
-                endOfGenerationIds);
+                endOfGenerationIds, spec);
     }
 
     public CpuEngineConfig withKvCacheBytes(long bytes) {
         return new CpuEngineConfig(model, modelName, threads, scheduler, blockSize, bytes, contextLength,
-                endOfGenerationIds);
+                endOfGenerationIds, spec);
     }
 
     public CpuEngineConfig withThreads(int n) {
         return new CpuEngineConfig(model, modelName, n, scheduler, blockSize, kvCacheBytes, contextLength,
-                endOfGenerationIds);
+                endOfGenerationIds, spec);
     }
 
     public CpuEngineConfig withContextLength(int n) {
         return new CpuEngineConfig(model, modelName, threads, scheduler, blockSize, kvCacheBytes, n,
-                endOfGenerationIds);
+                endOfGenerationIds, spec);
     }
 
     public CpuEngineConfig withModelName(String name) {
         return new CpuEngineConfig(model, name, threads, scheduler, blockSize, kvCacheBytes, contextLength,
-                endOfGenerationIds);
+                endOfGenerationIds, spec);
     }
 
     public int resolvedThreads() {

@@ -49,8 +49,10 @@ public final class CpuModel implements AutoCloseable {
             }
             KvStorage kv = new KvStorage(mc.nLayer(), blocks, cfg.blockSize(), mc.kvDim());
             ComputePool pool = new ComputePool(cfg.resolvedThreads(), "compute");
-            ForwardPass fp = new ForwardPass(weights, kv, pool, cfg.scheduler().maxBatchedTokens(),
-                    cfg.scheduler().maxSequences());
+            int maxLogits = Math.min(cfg.scheduler().maxBatchedTokens(), cfg.scheduler().maxSequences()
+                    + (cfg.spec().defaultMode() == dev.llmstream.engine.SpeculationParams.Mode.OFF ? 0
+                    : cfg.spec().maxBatch() * cfg.spec().maxDraftTokens()) + 8 * cfg.spec().maxDraftTokens());
+            ForwardPass fp = new ForwardPass(weights, kv, pool, cfg.scheduler().maxBatchedTokens(), maxLogits);
             String name = cfg.modelName() != null ? cfg.modelName() : mc.name();
             return new CpuModel(file, mc, weights, kv, pool, fp, name, ctx);
         } catch (RuntimeException e) {

@@ -13,6 +13,12 @@ import dev.llmstream.engine.core.sampling.Sampler;
 import dev.llmstream.engine.core.scheduler.ScheduledBatch;
 import dev.llmstream.engine.core.scheduler.Scheduler;
 import dev.llmstream.engine.core.scheduler.Sequence;
+import dev.llmstream.engine.SpeculationParams;
+import dev.llmstream.engine.core.spec.DraftProbabilities;
+import dev.llmstream.engine.core.spec.NgramProposer;
+import dev.llmstream.engine.core.spec.SpecConfig;
+import dev.llmstream.engine.core.spec.SpecPolicy;
+import dev.llmstream.engine.core.spec.SpecVerifier;
 import dev.llmstream.engine.cpu.model.ForwardBatch;
 import java.util.Arrays;
 import java.util.List;
@@ -36,6 +42,15 @@ final class EngineStep implements AutoCloseable {
     private final int vocab;
     private final int[] eogIds;
     private int[] logitRow = new int[64];
+    private final SpecConfig spec;
+    private final SpecPolicy policy;
+    private final NgramProposer ngram;
+    private final SpecVerifier verifier;
+    private int[] emitted = new int[32];
+    private long specDrafts;
+    private long specDrafted;
+    private long specAccepted;
+    private final long[] specAcceptedPerPosition;
     private long steps;
     private long promptTokens;
     private long generationTokens;
@@ -50,6 +65,11 @@ final class EngineStep implements AutoCloseable {
         this.sampler = new Sampler(vocab);
         this.logprobs = new Logprobs(vocab);
         this.eogIds = Arrays.stream(cfg.endOfGenerationIds()).filter(id -> id >= 0 && id < vocab).toArray();
+        this.spec = cfg.spec();
+        this.policy = new SpecPolicy(spec.maxDraftTokens(), spec.maxBatch(), 16);
+        this.ngram = new NgramProposer(spec.ngramMin(), spec.ngramMax());
+        this.verifier = new SpecVerifier(sampler, vocab);
+        this.specAcceptedPerPosition = new long[Math.max(1, spec.maxDraftTokens())];
     }
 
     /** A new request enters the waiting queue (or finishes at once if it can never run). */
@@ -81,6 +101,7 @@ final class EngineStep implements AutoCloseable {
     /** Runs one step; returns false when there was nothing to do. */
     boolean run(List<EngineObserver> observers) {
         long start = System.nanoTime();
+        proposeDrafts();
         ScheduledBatch sb = scheduler.schedule(start);
         for (Sequence s : scheduler.finishedByScheduler()) {
             finished++;
@@ -97,13 +118,13 @@ final class EngineStep implements AutoCloseable {
             Sequence s = sb.sequence(i);
             ids[i] = s.id();
             int n = sb.count(i);
-            boolean prefill = s.numComputed() < s.promptLength();
-            scheduler.computed(s, n);
-            if (prefill) {
-                promptTokens += Math.min(n, s.promptLength() - (s.numComputed() - n));
+            if (s.numComputed() < s.promptLength()) {
+                promptTokens += Math.min(n, s.promptLength() - s.numComputed());
             }
-            if (logitRow[i] >= 0) {
-                sampleAndEmit(s, logits, logitRow[i] * vocab, now);
+            if (logitRow[i] < 0) {
+                scheduler.computed(s, n);
+            } else {
+                verifyAndEmit(s, n, logits, logitRow[i], now);
             }
         }
         steps++;
@@ -130,34 +151,120 @@ final class EngineStep implements AutoCloseable {
             int n = sb.count(i);
             int seq = batch.addSequence(s.blockTable());
             int from = s.numComputed();
-            boolean caughtUp = from + n == s.numTokens();
+            int real = s.numTokens();
+            boolean caughtUp = from + n >= real;
             for (int p = from; p < from + n; p++) {
-                batch.addToken(seq, s.token(p), p, caughtUp && p == from + n - 1);
+                boolean logits = caughtUp && p >= real - 1;
+                batch.addToken(seq, p < real ? s.token(p) : s.draft(p - real), p, logits);
             }
-            logitRow[i] = caughtUp ? rows++ : -1;
+            if (caughtUp) {
+                logitRow[i] = rows;
+                rows += from + n - (real - 1);
+            } else {
+                logitRow[i] = -1;
+            }
         }
     }
 
-    private void sampleAndEmit(Sequence s, float[] logits, int off, long now) {
+    /**
+     * The sequence caught up in this step: sample its next token — or verify its drafts, keeping the
+     * accepted ones — then apply the stop rules token by token and emit one output.
+     */
+    private void verifyAndEmit(Sequence s, int n, float[] logits, int firstRow, long now) {
         EngineRequest r = s.request();
-        int[] suppress = s.outputLength() < r.minTokens() ? suppressedUntilMin(r) : null;
-        int token = sampler.sample(logits, off, r.sampling(), s.sampler(), suppress);
-        TokenLogprobs[] lp = r.sampling().logprobs()
-                ? new TokenLogprobs[] {logprobs.of(logits, off, token, r.sampling().topLogprobs())} : null;
-        s.sampler().accept(token);
-        s.append(token);
+        int nDrafts = s.isDecoding() ? Math.max(0, n - 1) : 0;
+        if (emitted.length < nDrafts + 1) {
+            emitted = new int[nDrafts + 1];
+        }
+        int outputBefore = s.outputLength();
+        int count = verifier.verify(logits, firstRow, s.drafts(), nDrafts,
+                DraftProbabilities.pointMass(s.drafts()), r.sampling(), s.sampler(), outputBefore, r.minTokens(),
+                suppressedUntilMin(r), emitted);
+        int accepted = count - 1;
+        // accepted drafts become real tokens whose KV this step computed; then the new last token
+        for (int j = 0; j < accepted; j++) {
+            s.append(emitted[j]);
+        }
+        scheduler.computed(s, n - nDrafts + accepted);
+        s.append(emitted[accepted]);
+        s.setDrafts(0);
+        if (nDrafts > 0) {
+            scheduler.trimBlocks(s);
+            recordSpeculation(s, nDrafts, accepted);
+        }
+        TokenLogprobs[] lp = r.sampling().logprobs() ? new TokenLogprobs[count] : null;
+        int keep = count;
+        FinishReason reason = null;
+        int stopToken = -1;
+        for (int j = 0; j < count; j++) {
+            int token = emitted[j];
+            if (lp != null) {
+                lp[j] = logprobs.of(logits, (firstRow + j) * vocab, token, r.sampling().topLogprobs());
+            }
+            int out = outputBefore + j + 1;
+            boolean minReached = out >= r.minTokens();
+            if (minReached && ((!r.ignoreEos() && contains(eogIds, token)) || contains(r.stopTokenIds(), token))) {
+                reason = FinishReason.STOP;
+                stopToken = token;
+                keep = j;
+                s.truncate(s.promptLength() + out);
+                break;
+            }
+            if (out >= r.maxTokens() || s.promptLength() + out >= model.contextLength()) {
+                reason = FinishReason.LENGTH;
+                keep = j + 1;
+                s.truncate(s.promptLength() + out);
+                break;
+            }
+        }
+        generationTokens += keep + (reason == FinishReason.STOP ? 1 : 0);
         s.stampToken(now);
-        generationTokens++;
-        int out = s.outputLength();
-        boolean minReached = out >= r.minTokens();
-        if (minReached && ((!r.ignoreEos() && contains(eogIds, token)) || contains(r.stopTokenIds(), token))) {
-            finish(s, FinishReason.STOP, token, null, now);
-            emit(s, new int[0], lp, null);
-        } else if (out >= r.maxTokens() || s.numTokens() >= model.contextLength()) {
-            finish(s, FinishReason.LENGTH, -1, null, now);
-            emit(s, new int[] {token}, lp, null);
-        } else {
-            emit(s, new int[] {token}, lp, null);
+        int[] tokens = Arrays.copyOf(emitted, keep);
+        TokenLogprobs[] lps = lp == null ? null : Arrays.copyOf(lp, reason == FinishReason.STOP ? keep + 1 : keep);
+        if (reason != null) {
+            finish(s, reason, stopToken, null, now);
+        }
+        emit(s, tokens, lps, null);
+    }
+
+    private void recordSpeculation(Sequence s, int drafted, int accepted) {
+        s.addSpeculation(drafted, accepted);
+        s.specState().record(drafted, accepted);
+        specDrafts++;
+        specDrafted += drafted;
+        specAccepted += accepted;
+        for (int j = 0; j < accepted && j < specAcceptedPerPosition.length; j++) {
+            specAcceptedPerPosition[j]++;
+        }
+    }
+
+    /** Drafts for running decoding sequences that speculate (n-gram prompt lookup). */
+    private void proposeDrafts() {
+        if (spec.maxDraftTokens() == 0) {
+            return;
+        }
+        int decoding = 0;
+        for (Sequence s : scheduler.running()) {
+            if (s.isDecoding()) {
+                decoding++;
+            }
+        }
+        for (Sequence s : scheduler.running()) {
+            s.setDrafts(0);
+            if (!s.isDecoding()) {
+                continue;
+            }
+            EngineRequest r = s.request();
+            SpeculationParams.Mode mode = spec.resolve(r.speculation());
+            if (mode == SpeculationParams.Mode.OFF) {
+                continue;
+            }
+            int k = policy.draftLength(s.specState(), r.speculation().draftTokens(), decoding);
+            int room = Math.min(r.maxTokens() - s.outputLength() - 1, model.contextLength() - s.numTokens() - 1);
+            k = Math.min(k, room);
+            if (k > 0) {
+                s.setDrafts(ngram.propose(s.tokens(), s.numTokens(), k, s.draftBuffer(k)));
+            }
         }
     }
 
@@ -214,6 +321,10 @@ final class EngineStep implements AutoCloseable {
 
     void resetCounters() {
         steps = 0;
+        specDrafts = 0;
+        specDrafted = 0;
+        specAccepted = 0;
+        Arrays.fill(specAcceptedPerPosition, 0);
         promptTokens = 0;
         generationTokens = 0;
         finished = 0;
@@ -223,7 +334,8 @@ final class EngineStep implements AutoCloseable {
     EngineStats stats() {
         return new EngineStats(scheduler.runningCount(), scheduler.waitingCount(), pool.numBlocks(),
                 pool.usedBlocks(), scheduler.prefixQueryTokens(), scheduler.prefixHitTokens(),
-                scheduler.preemptions(), promptTokens, generationTokens, finished, steps, 0, 0, 0, new long[0]);
+                scheduler.preemptions(), promptTokens, generationTokens, finished, steps, specDrafts, specDrafted,
+                specAccepted, specAcceptedPerPosition);
     }
 
     @Override

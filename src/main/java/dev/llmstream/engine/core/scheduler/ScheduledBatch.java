@@ -25,7 +25,7 @@ public final class ScheduledBatch {
         }
         counts[sequences.size()] = n;
         sequences.add(s);
-        if (s.numComputed() + n >= s.numTokens() && s.numComputed() >= s.numTokens() - 1) {
+        if (s.isDecoding()) {
             decodeTokens += n;
         } else {
             prefillTokens += n;

@@ -100,9 +100,18 @@ public final class Scheduler {
         boolean preempted = false;
         for (int i = 0; i < running.size() && budget > 0; i++) {
             Sequence s = running.get(i);
-            int n = Math.min(s.numTokens() - s.numComputed(), budget);
+            int drafts = s.isDecoding() ? s.numDrafts() : 0;
+            int n = Math.min(s.numTokens() - s.numComputed() + drafts, budget);
+            if (s.isDecoding()) {
+                s.trimDrafts(n - 1);
+            }
             boolean scheduled = true;
             while (!allocate(s, n)) {
+                if (s.numDrafts() > 0 && s.isDecoding()) { // drop the speculation before hurting anyone
+                    s.trimDrafts(0);
+                    n = 1;
+                    continue;
+                }
                 Sequence victim = running.getLast();
                 preempt(victim);
                 preempted = true;
@@ -171,6 +180,23 @@ public final class Scheduler {
         }
     }
 
+    /** Frees blocks beyond what the sequence's tokens need (after rejected drafts). */
+    public void trimBlocks(Sequence s) {
+        int keep = blocksFor(s.numTokens());
+        int extra = s.numBlocks() - keep;
+        if (extra > 0) {
+            for (int i = s.numBlocks() - 1; i >= keep; i--) {
+                pool.free(s.block(i));
+            }
+            s.dropLastBlocks(extra);
+        }
+    }
+
+    /** The running sequences in admission order (read-only view for the engine step). */
+    public List<Sequence> running() {
+        return java.util.Collections.unmodifiableList(running);
+    }
+
     /** Removes a finished or cancelled sequence from whichever queue holds it and frees its blocks. */
     public void release(Sequence s) {
         if (!running.remove(s)) {
@@ -226,6 +252,7 @@ public final class Scheduler {
 
     private void preempt(Sequence s) {
         running.remove(s);
+        s.setDrafts(0);
         releaseAll(s);
         s.preemptions++;
         preemptions++;

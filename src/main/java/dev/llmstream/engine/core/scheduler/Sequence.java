@@ -26,6 +26,10 @@ public final class Sequence {
     private int numBlocks;
     private long[] blockHashes = new long[8];
     private int numHashed;
+    private int[] drafts = new int[8];
+    private int numDrafts;
+    private final dev.llmstream.engine.core.spec.SpecPolicy.State spec =
+            new dev.llmstream.engine.core.spec.SpecPolicy.State();
     private Status status = Status.WAITING;
     private FinishReason finishReason;
     private int stopTokenId = -1;
@@ -143,6 +147,7 @@ public final class Sequence {
 
     /** Forgets every block (after freeing them): preemption or finish. */
     public void clearBlocks() {
+        numDrafts = 0;
         numBlocks = 0;
         numHashed = 0;
         numComputed = 0;
@@ -213,6 +218,45 @@ public final class Sequence {
         return new dev.llmstream.engine.RequestMetrics(request.arrivalNanos(), scheduledNanos, firstTokenNanos,
                 lastTokenNanos, finishedNanos, promptLength, Math.max(0, cachedPromptTokens), outputLength(),
                 preemptions, draftedTokens, acceptedTokens);
+    }
+
+    /** A buffer of at least {@code k} slots to write proposals into (then {@link #setDrafts}). */
+    public int[] draftBuffer(int k) {
+        if (drafts.length < k) {
+            drafts = new int[Math.max(k, drafts.length * 2)];
+        }
+        return drafts;
+    }
+
+    /** Speculative tokens proposed after the last token, to be verified in the next step. */
+    public void setDrafts(int n) {
+        numDrafts = n;
+    }
+
+    public int numDrafts() {
+        return numDrafts;
+    }
+
+    public int draft(int i) {
+        return drafts[i];
+    }
+
+    public int[] drafts() {
+        return drafts;
+    }
+
+    /** Keeps only the first {@code n} drafts (budget or memory ran short). */
+    public void trimDrafts(int n) {
+        numDrafts = Math.min(numDrafts, Math.max(0, n));
+    }
+
+    public dev.llmstream.engine.core.spec.SpecPolicy.State specState() {
+        return spec;
+    }
+
+    /** Decoding: every token but the last has KV; the next step computes one position (+ drafts). */
+    public boolean isDecoding() {
+        return numComputed == numTokens - 1 && numComputed >= promptLength;
     }
 
     public boolean isPrefilling() {
