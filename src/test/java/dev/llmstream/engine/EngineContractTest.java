@@ -46,15 +46,7 @@ public abstract class EngineContractTest {
     }
 
     private void awaitIdle() throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            EngineStats s = engine.stats();
-            if (s.running() == 0 && s.waiting() == 0 && s.kvBlocksUsed() == 0) {
-                return;
-            }
-            Thread.sleep(5);
-        }
-        assertThat(engine.stats().kvBlocksUsed()).as("KV blocks still in use after all requests ended").isZero();
+        EngineTestSupport.awaitIdle(engine);
     }
 
     @Test

@@ -60,7 +60,13 @@ public final class CpuEngine implements InferenceEngine {
     /** Loads the model, sizes the KV cache from the budget and starts the engine loop. */
     public static CpuEngine start(CpuEngineConfig config) throws IOException {
         CpuModel model = CpuModel.load(config);
-        EngineStep step = new EngineStep(model, config);
+        EngineStep step;
+        try {
+            step = new EngineStep(model, config);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
         EngineInfo info = new EngineInfo("cpu", model.name(), model.config().vocabSize(), model.contextLength(),
                 config.scheduler().maxBatchedTokens(), config.scheduler().maxSequences(), config.blockSize(),
                 model.kv().numBlocks(), config.scheduler().prefixCaching(), "none");

@@ -38,27 +38,57 @@ public final class CpuModel implements AutoCloseable {
         GgufFile file = GgufFile.open(cfg.model());
         try {
             ModelConfig mc = ModelConfig.from(file);
-            ModelWeights weights = ModelWeights.load(file, mc);
             int ctx = cfg.contextLength() > 0 ? Math.min(cfg.contextLength(), mc.contextLength()) : mc.contextLength();
             long perToken = KvStorage.bytesPerBlock(mc.nLayer(), 1, mc.kvDim());
             long budget = cfg.resolveKvBytes(perToken, ctx);
-            int blocks = (int) Math.min(Integer.MAX_VALUE / 2, Math.max(16, budget / (perToken * cfg.blockSize())));
-            long perLayerFloats = (long) blocks * cfg.blockSize() * mc.kvDim();
-            if (perLayerFloats > Integer.MAX_VALUE - 16) {
-                blocks = (int) ((Integer.MAX_VALUE - 16) / ((long) cfg.blockSize() * mc.kvDim()));
-            }
-            KvStorage kv = new KvStorage(mc.nLayer(), blocks, cfg.blockSize(), mc.kvDim());
-            ComputePool pool = new ComputePool(cfg.resolvedThreads(), "compute");
             int maxLogits = Math.min(cfg.scheduler().maxBatchedTokens(), cfg.scheduler().maxSequences()
                     + (cfg.spec().defaultMode() == dev.llmstream.engine.SpeculationParams.Mode.OFF ? 0
                     : cfg.spec().maxBatch() * cfg.spec().maxDraftTokens()) + 8 * cfg.spec().maxDraftTokens());
-            ForwardPass fp = new ForwardPass(weights, kv, pool, cfg.scheduler().maxBatchedTokens(), maxLogits);
+            ComputePool pool = new ComputePool(cfg.resolvedThreads(), "compute");
             String name = cfg.modelName() != null ? cfg.modelName() : mc.name();
-            return new CpuModel(file, mc, weights, kv, pool, fp, name, ctx);
+            return build(file, mc, ctx, budget, cfg.blockSize(), pool, cfg.scheduler().maxBatchedTokens(), maxLogits,
+                    name);
         } catch (RuntimeException e) {
             file.close();
             throw e;
         }
+    }
+
+    /**
+     * A second model computing on an existing pool (the speculative-decoding draft): its own mapping,
+     * weights and KV storage of {@code kvBytes}.
+     */
+    public static CpuModel loadDraft(java.nio.file.Path path, ComputePool pool, long kvBytes, int blockSize,
+                                     int maxTokens, int maxLogits, int contextLength, int targetVocab)
+            throws IOException {
+        GgufFile file = GgufFile.open(path);
+        try {
+            ModelConfig mc = ModelConfig.from(file);
+            if (mc.vocabSize() != targetVocab) {
+                throw new IllegalArgumentException("draft model " + path.getFileName() + " has a vocabulary of "
+                        + mc.vocabSize() + " tokens, the target's has " + targetVocab
+                        + ": a draft must share the target's tokenizer");
+            }
+            return build(file, mc, Math.min(contextLength, mc.contextLength()), kvBytes, blockSize, pool, maxTokens,
+                    maxLogits, mc.name());
+        } catch (RuntimeException e) {
+            file.close();
+            throw e;
+        }
+    }
+
+    private static CpuModel build(GgufFile file, ModelConfig mc, int ctx, long kvBytes, int blockSize,
+                                  ComputePool pool, int maxTokens, int maxLogits, String name) {
+        ModelWeights weights = ModelWeights.load(file, mc);
+        long perToken = KvStorage.bytesPerBlock(mc.nLayer(), 1, mc.kvDim());
+        int blocks = (int) Math.min(Integer.MAX_VALUE / 2, Math.max(16, kvBytes / (perToken * blockSize)));
+        long perLayerFloats = (long) blocks * blockSize * mc.kvDim();
+        if (perLayerFloats > Integer.MAX_VALUE - 16) {
+            blocks = (int) ((Integer.MAX_VALUE - 16) / ((long) blockSize * mc.kvDim()));
+        }
+        KvStorage kv = new KvStorage(mc.nLayer(), blocks, blockSize, mc.kvDim());
+        ForwardPass fp = new ForwardPass(weights, kv, pool, maxTokens, maxLogits);
+        return new CpuModel(file, mc, weights, kv, pool, fp, name, ctx);
     }
 
     public GgufFile file() {
@@ -97,9 +127,16 @@ public final class CpuModel implements AutoCloseable {
         return (long) kv.numBlocks() * KvStorage.bytesPerBlock(config.nLayer(), kv.blockSize(), config.kvDim());
     }
 
+    /** Releases the mapping; the pool only if this model owns it ({@code closePool}). */
+    public void close(boolean closePool) {
+        if (closePool) {
+            pool.close();
+        }
+        file.close();
+    }
+
     @Override
     public void close() {
-        pool.close();
-        file.close();
+        close(true);
     }
 }

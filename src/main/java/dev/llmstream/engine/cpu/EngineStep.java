@@ -51,6 +51,7 @@ final class EngineStep implements AutoCloseable {
     private long specDrafted;
     private long specAccepted;
     private final long[] specAcceptedPerPosition;
+    private final DraftModelProposer draftProposer;
     private long steps;
     private long promptTokens;
     private long generationTokens;
@@ -70,6 +71,21 @@ final class EngineStep implements AutoCloseable {
         this.ngram = new NgramProposer(spec.ngramMin(), spec.ngramMax());
         this.verifier = new SpecVerifier(sampler, vocab);
         this.specAcceptedPerPosition = new long[Math.max(1, spec.maxDraftTokens())];
+        this.draftProposer = spec.draftModel() == null ? null : loadDraft(model, cfg);
+    }
+
+    private static DraftModelProposer loadDraft(CpuModel target, CpuEngineConfig cfg) {
+        try {
+            // the draft's KV holds the speculating sequences (at most maxBatch) at full context
+            long perToken = dev.llmstream.engine.cpu.kv.KvStorage.bytesPerBlock(target.config().nLayer(), 1,
+                    target.config().kvDim());
+            long kvBytes = Math.min(target.kvBytes() / 2, perToken * target.contextLength() * (cfg.spec().maxBatch() + 1L));
+            CpuModel draft = CpuModel.loadDraft(cfg.spec().draftModel(), target.pool(), kvBytes, cfg.blockSize(),
+                    cfg.scheduler().maxBatchedTokens(), 64, target.contextLength(), target.config().vocabSize());
+            return new DraftModelProposer(draft, target.config().vocabSize());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot load draft model " + cfg.spec().draftModel(), e);
+        }
     }
 
     /** A new request enters the waiting queue (or finishes at once if it can never run). */
@@ -105,6 +121,9 @@ final class EngineStep implements AutoCloseable {
         ScheduledBatch sb = scheduler.schedule(start);
         for (Sequence s : scheduler.finishedByScheduler()) {
             finished++;
+            if (draftProposer != null) {
+                draftProposer.release(s);
+            }
             emit(s, new int[0], null, null);
         }
         if (sb.isEmpty()) {
@@ -192,6 +211,9 @@ final class EngineStep implements AutoCloseable {
             scheduler.trimBlocks(s);
             recordSpeculation(s, nDrafts, accepted);
         }
+        if (draftProposer != null) {
+            draftProposer.afterVerify(s);
+        }
         TokenLogprobs[] lp = r.sampling().logprobs() ? new TokenLogprobs[count] : null;
         int keep = count;
         FinishReason reason = null;
@@ -249,6 +271,8 @@ final class EngineStep implements AutoCloseable {
                 decoding++;
             }
         }
+        List<Sequence> drafted = new java.util.ArrayList<>();
+        int[] draftKs = new int[scheduler.running().size()];
         for (Sequence s : scheduler.running()) {
             s.setDrafts(0);
             if (!s.isDecoding()) {
@@ -262,9 +286,18 @@ final class EngineStep implements AutoCloseable {
             int k = policy.draftLength(s.specState(), r.speculation().draftTokens(), decoding);
             int room = Math.min(r.maxTokens() - s.outputLength() - 1, model.contextLength() - s.numTokens() - 1);
             k = Math.min(k, room);
-            if (k > 0) {
+            if (k <= 0) {
+                continue;
+            }
+            if (mode == SpeculationParams.Mode.DRAFT && draftProposer != null) {
+                draftKs[drafted.size()] = k;
+                drafted.add(s);
+            } else {
                 s.setDrafts(ngram.propose(s.tokens(), s.numTokens(), k, s.draftBuffer(k)));
             }
+        }
+        if (!drafted.isEmpty()) {
+            draftProposer.propose(drafted, draftKs);
         }
     }
 
@@ -289,6 +322,9 @@ final class EngineStep implements AutoCloseable {
 
     private void finish(Sequence s, FinishReason reason, int stopToken, String error, long now) {
         s.finish(reason, stopToken, now);
+        if (draftProposer != null) {
+            draftProposer.release(s);
+        }
         scheduler.release(s);
         finished++;
         if (reason == FinishReason.ABORT || reason == FinishReason.ERROR || s.outputLength() == 0
@@ -340,6 +376,9 @@ final class EngineStep implements AutoCloseable {
 
     @Override
     public void close() {
-        // the model (file, pool) is closed by the engine
+        // the target model (file, pool) is closed by the engine; the draft shares its pool
+        if (draftProposer != null) {
+            draftProposer.close();
+        }
     }
 }

@@ -12,7 +12,6 @@ import dev.llmstream.testing.SharedAssets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,13 +44,7 @@ class BatchingPropertiesTest {
     }
 
     private static void awaitIdle(CpuEngine e) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline
-                && (e.stats().kvBlocksUsed() > 0 || e.stats().running() > 0 || e.stats().waiting() > 0)) {
-            Thread.sleep(5);
-        }
-        assertThat(e.stats().kvBlocksUsed()).isZero();
-        assertThat(e.stats().running() + e.stats().waiting()).isZero();
+        dev.llmstream.engine.EngineTestSupport.awaitIdle(e);
     }
 
     @Test

@@ -102,6 +102,11 @@ public final class ForwardPass {
         return c;
     }
 
+    /** Most tokens one {@link #forward} call takes. */
+    public int maxTokens() {
+        return x.length / c.nEmbd();
+    }
+
     /**
      * Runs the batch; returns the logits buffer whose row {@code j} ({@code vocab} floats) belongs to
      * token {@code batch.logitToken(j)}. The buffer is reused by the next call.
