@@ -1,6 +1,8 @@
 package dev.llmstream.cli;
 
+import dev.llmstream.engine.SpeculationParams;
 import dev.llmstream.engine.core.scheduler.SchedulerConfig;
+import dev.llmstream.engine.core.spec.SpecConfig;
 import dev.llmstream.engine.cpu.CpuEngine;
 import dev.llmstream.engine.cpu.CpuEngineConfig;
 import dev.llmstream.frontend.ModelText;
@@ -39,6 +41,20 @@ public final class EngineOptions {
     @Option(names = "--block-size", defaultValue = "16", description = "tokens per KV block (default: ${DEFAULT-VALUE})")
     int blockSize;
 
+    @Option(names = "--spec", defaultValue = "off",
+            description = "speculative decoding default: off, ngram (prompt lookup) or draft (needs --draft-model)")
+    String spec;
+
+    @Option(names = "--draft-model", description = "draft GGUF sharing the model's vocabulary (for --spec draft)")
+    Path draftModel;
+
+    @Option(names = "--spec-tokens", defaultValue = "5", description = "maximum draft tokens per step (default: ${DEFAULT-VALUE})")
+    int specTokens;
+
+    @Option(names = "--spec-max-batch", defaultValue = "4",
+            description = "no speculation while more sequences than this decode (default: ${DEFAULT-VALUE})")
+    int specMaxBatch;
+
     @Option(names = "--no-warmup", description = "skip the JIT warm-up run at start")
     boolean noWarmup;
 
@@ -55,6 +71,21 @@ public final class EngineOptions {
         }
     }
 
+    SpecConfig specConfig() {
+        SpeculationParams.Mode mode = switch (spec.toLowerCase(java.util.Locale.ROOT)) {
+            case "off", "none" -> SpeculationParams.Mode.OFF;
+            case "ngram" -> SpeculationParams.Mode.NGRAM;
+            case "draft" -> SpeculationParams.Mode.DRAFT;
+            default -> throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--spec must be off, ngram or draft, got '" + spec + "'");
+        };
+        if (mode == SpeculationParams.Mode.DRAFT && draftModel == null) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--spec draft needs --draft-model FILE");
+        }
+        return new SpecConfig(mode, specTokens, 1, 4, specMaxBatch, draftModel);
+    }
+
     Loaded start() throws IOException {
         Path path = resolveModel();
         SchedulerConfig sc = new SchedulerConfig(maxBatchedTokens, maxSequences, maxWaiting, !noPrefixCache);
@@ -64,7 +95,7 @@ public final class EngineOptions {
             text = ModelText.fromGguf(file.metadata());
         }
         CpuEngineConfig cfg = new CpuEngineConfig(path, null, threads, sc, blockSize, kvCacheMb << 20, contextLength,
-                text.endOfGenerationIds());
+                text.endOfGenerationIds(), specConfig());
         CpuEngine engine = CpuEngine.start(cfg);
         if (!noWarmup) {
             try {

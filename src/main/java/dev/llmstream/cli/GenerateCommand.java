@@ -93,6 +93,9 @@ public final class GenerateCommand implements Callable<Integer> {
             }
         }
         o.set("timings", timings(om, last.metrics()));
+        ObjectNode spec = o.putObject("speculative");
+        spec.put("drafted", last.metrics().draftedTokens());
+        spec.put("accepted", last.metrics().acceptedTokens());
         out.println(om.writerWithDefaultPrettyPrinter().writeValueAsString(o));
         return 0;
     }
