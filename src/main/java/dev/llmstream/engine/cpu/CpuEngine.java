@@ -127,16 +127,17 @@ public final class CpuEngine implements InferenceEngine {
     public java.time.Duration warmUp() throws InterruptedException {
         long t0 = System.nanoTime();
         int vocab = info.vocabSize();
-        int prompt = Math.max(1, Math.min(info.maxBatchedTokens(), info.contextLength() / 2));
+        int prompt = Math.max(4, Math.min(64, Math.min(info.maxBatchedTokens(), info.contextLength() / 4)));
         java.util.SplittableRandom r = new java.util.SplittableRandom(1);
-        for (int concurrency : new int[] {1, 4, Math.min(16, info.maxSequences())}) {
+        // rounds: one long prefill (strip kernels) + decode; then batched decodes at 4 and 16 sequences
+        int[][] rounds = {{1, prompt, 16}, {4, 8, 12}, {Math.min(16, info.maxSequences()), 8, 8}};
+        for (int[] round : rounds) {
             java.util.List<java.util.concurrent.CountDownLatch> done = new java.util.ArrayList<>();
-            for (int i = 0; i < concurrency; i++) {
-                int len = concurrency == 1 ? prompt : Math.max(1, Math.min(32, prompt));
-                int[] ids = r.ints(len, 0, vocab).toArray();
+            for (int i = 0; i < round[0]; i++) {
+                int[] ids = r.ints(round[1], 0, vocab).toArray();
                 var latch = new java.util.concurrent.CountDownLatch(1);
                 done.add(latch);
-                submit(EngineRequest.greedy("warmup-" + concurrency + "-" + i, ids, 24).withIgnoreEos(true), o -> {
+                submit(EngineRequest.greedy("warmup-" + round[0] + "-" + i, ids, round[2]).withIgnoreEos(true), o -> {
                     if (o.finished()) {
                         latch.countDown();
                     }
