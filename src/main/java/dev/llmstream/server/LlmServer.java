@@ -55,14 +55,11 @@ public final class LlmServer implements AutoCloseable {
         });
         ServerState state = new ServerState(config, observer);
         try {
-            // the first listener picks the port (config port 0 = any), the others share it
-            HttpVerticle first = new HttpVerticle(state, workers, config.port());
-            await(vertx.deployVerticle(first));
-            int port = first.actualPort();
-            if (loops > 1) {
-                await(vertx.deployVerticle(() -> new HttpVerticle(state, workers, port),
-                        new DeploymentOptions().setInstances(loops - 1)));
-            }
+            // one listener per event loop sharing one socket; Vert.x shares only equal ports, so port 0
+            // ("any") is resolved to a free port first
+            int port = config.port() != 0 ? config.port() : freePort(config.host());
+            await(vertx.deployVerticle(() -> new HttpVerticle(state, workers, port),
+                    new DeploymentOptions().setInstances(loops)));
             LOG.info("listening on http://{}:{} ({} event loops, {} tokenizer threads{})", config.host(), port, loops,
                     config.resolvedTokenizerThreads(), config.authEnabled() ? ", API keys required" : "");
             return new LlmServer(vertx, state, workers, port);
@@ -106,6 +103,14 @@ public final class LlmServer implements AutoCloseable {
             LOG.warn("text warm-up failed (requests will still be served): {}", e.getMessage());
         }
         LOG.info("text warm-up (template, tokenizer) done in {} ms", (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    private static int freePort(String host) {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
+            return s.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot find a free port on " + host + ": " + e.getMessage(), e);
+        }
     }
 
     public int port() {
