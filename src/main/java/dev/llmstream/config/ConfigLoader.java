@@ -140,7 +140,8 @@ public final class ConfigLoader {
                 num("server.retry_after_seconds"), Duration.ofSeconds(num("server.request_timeout_seconds")),
                 Duration.ofSeconds(num("server.keepalive_seconds")),
                 Duration.ofSeconds(num("server.drain_timeout_seconds")), list("server.cors_origins"), hashes,
-                str("server.served_model_name"), num("server.default_max_tokens"));
+                str("server.served_model_name"), num("server.default_max_tokens"),
+                num("server.send_buffer_bytes"));
         if (server.host().isEmpty()) {
             throw new ConfigException("server.host", "must not be empty (from " + sources.get("server.host") + ")");
         }

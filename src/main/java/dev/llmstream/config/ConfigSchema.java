@@ -28,6 +28,7 @@ public final class ConfigSchema {
         add(ConfigKey.string("server.api_key_file", "", "file of accepted keys' SHA-256 hashes (hex), one per line"));
         add(ConfigKey.string("server.served_model_name", "", "model id clients use (empty: the GGUF's general.name)"));
         add(ConfigKey.integer("server.default_max_tokens", 0, 0, MAX, "output limit when a request sets none (0: the context's room)"));
+        add(ConfigKey.integer("server.send_buffer_bytes", 0, 0, 64 << 20, "socket send buffer per connection (0: OS default)"));
         add(ConfigKey.string("model.path", "", "GGUF file to serve (empty: the built-in random-weight default model)"));
         add(ConfigKey.integer("engine.threads", 0, 0, 1024, "compute threads (0: all cores)"));
         add(ConfigKey.integer("engine.context_length", 0, 0, MAX, "context length per sequence (0: the model's)"));

@@ -9,11 +9,12 @@ import java.util.Objects;
  *
  * @param apiKeyHashes SHA-256 hashes (lower-case hex) of the accepted API keys; empty: no auth
  * @param requestTimeout zero: none
+ * @param sendBufferBytes SO_SNDBUF of client connections (0: the OS default, autotuned)
  */
 public record ServerConfig(String host, int port, int eventLoops, int tokenizerThreads, long maxBodyBytes,
                            int maxInFlight, int retryAfterSeconds, Duration requestTimeout, Duration keepAlive,
                            Duration drainTimeout, List<String> corsOrigins, List<String> apiKeyHashes,
-                           String servedModelName, int defaultMaxTokens) {
+                           String servedModelName, int defaultMaxTokens, int sendBufferBytes) {
 
     public ServerConfig {
         Objects.requireNonNull(host, "host");
@@ -41,26 +42,32 @@ public record ServerConfig(String host, int port, int eventLoops, int tokenizerT
 
     public ServerConfig withPort(int p) {
         return new ServerConfig(host, p, eventLoops, tokenizerThreads, maxBodyBytes, maxInFlight, retryAfterSeconds,
-                requestTimeout, keepAlive, drainTimeout, corsOrigins, apiKeyHashes, servedModelName, defaultMaxTokens);
+                requestTimeout, keepAlive, drainTimeout, corsOrigins, apiKeyHashes, servedModelName, defaultMaxTokens, sendBufferBytes);
     }
 
     public ServerConfig withApiKeyHashes(List<String> hashes) {
         return new ServerConfig(host, port, eventLoops, tokenizerThreads, maxBodyBytes, maxInFlight, retryAfterSeconds,
-                requestTimeout, keepAlive, drainTimeout, corsOrigins, hashes, servedModelName, defaultMaxTokens);
+                requestTimeout, keepAlive, drainTimeout, corsOrigins, hashes, servedModelName, defaultMaxTokens, sendBufferBytes);
     }
 
     public ServerConfig withLimits(int inFlight, long bodyBytes, Duration timeout, Duration keepAliveEvery) {
         return new ServerConfig(host, port, eventLoops, tokenizerThreads, bodyBytes, inFlight, retryAfterSeconds,
-                timeout, keepAliveEvery, drainTimeout, corsOrigins, apiKeyHashes, servedModelName, defaultMaxTokens);
+                timeout, keepAliveEvery, drainTimeout, corsOrigins, apiKeyHashes, servedModelName, defaultMaxTokens, sendBufferBytes);
     }
 
     public ServerConfig withDrainTimeout(Duration d) {
         return new ServerConfig(host, port, eventLoops, tokenizerThreads, maxBodyBytes, maxInFlight, retryAfterSeconds,
-                requestTimeout, keepAlive, d, corsOrigins, apiKeyHashes, servedModelName, defaultMaxTokens);
+                requestTimeout, keepAlive, d, corsOrigins, apiKeyHashes, servedModelName, defaultMaxTokens, sendBufferBytes);
+    }
+
+    public ServerConfig withSendBufferBytes(int bytes) {
+        return new ServerConfig(host, port, eventLoops, tokenizerThreads, maxBodyBytes, maxInFlight, retryAfterSeconds,
+                requestTimeout, keepAlive, drainTimeout, corsOrigins, apiKeyHashes, servedModelName, defaultMaxTokens,
+                bytes);
     }
 
     public ServerConfig withCorsOrigins(List<String> origins) {
         return new ServerConfig(host, port, eventLoops, tokenizerThreads, maxBodyBytes, maxInFlight, retryAfterSeconds,
-                requestTimeout, keepAlive, drainTimeout, origins, apiKeyHashes, servedModelName, defaultMaxTokens);
+                requestTimeout, keepAlive, drainTimeout, origins, apiKeyHashes, servedModelName, defaultMaxTokens, sendBufferBytes);
     }
 }

@@ -22,6 +22,9 @@ public interface RequestObserver {
     /** The first output text was sent (TTFT as the client sees it, {@code nanos} = nanoTime). */
     default void onFirstToken(RequestInfo info, long nanos) {}
 
+    /** The client fell behind: its write queue is full and its stream pauses until it drains. */
+    default void onBackpressure(RequestInfo info) {}
+
     /** Finished normally (every choice stopped or hit its length). */
     default void onFinish(RequestInfo info, StreamSummary summary) {}
 

@@ -122,6 +122,8 @@ final class GenerationExchange implements RequestStream.Sink {
         encoder.appendEvents(events, deltas);
         if (!sse.write(events)) {
             // the client is behind: stop draining (outputs wait in the mailbox, the engine goes on)
+            LOG.debug("{}: client is behind, pausing its stream", info.requestId());
+            safely(() -> state.observer.onBackpressure(info));
             stream.pause();
             sse.onDrain(stream::resume);
         }

@@ -29,6 +29,9 @@ final class HttpVerticle extends VerticleBase {
                 .setPort(port)
                 .setTcpNoDelay(true) // a token chunk must leave now, not after Nagle's delay
                 .setCompressionSupported(false);
+        if (state.config.sendBufferBytes() > 0) {
+            options.setSendBufferSize(state.config.sendBufferBytes());
+        }
         server = vertx.createHttpServer(options).requestHandler(Routes.create(vertx, state, workers));
         return server.listen();
     }

@@ -31,7 +31,8 @@ final class TestServer implements AutoCloseable {
     }
 
     static ServerConfig config() {
-        return ServerConfig.forTests().withLimits(64, 1 << 20, Duration.ofSeconds(120), Duration.ofSeconds(10));
+        return ServerConfig.forTests().withLimits(64, 1 << 20, Duration.ofSeconds(120), Duration.ofSeconds(10))
+                .withSendBufferBytes(8192); // small, so slow readers reach backpressure in tests
     }
 
     String base() {
