@@ -156,7 +156,7 @@ public final class RequestStream {
         if (delta == null) {
             return;
         }
-        if (d.stoppedByString() && !output.finished()) {
+        if (d.stoppedByString() && !output.finished() && handles[choice] != null) {
             handles[choice].cancel(); // the engine would keep generating text nobody will see
         }
         switch (delta.finish()) {
