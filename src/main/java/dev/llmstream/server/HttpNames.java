@@ -18,6 +18,10 @@ public final class HttpNames {
     public static final String HEALTH = "/health";
     public static final String READY = "/ready";
 
+    /** Every route (a known path with another method is a 405, not a 404). */
+    public static final Set<String> ROUTES = Set.of(CHAT_COMPLETIONS, COMPLETIONS, MODELS, TOKENIZE, DETOKENIZE, HEALTH,
+            READY);
+
     /** Routes answered without an API key (liveness/readiness probes carry no credentials). */
     public static final Set<String> PUBLIC_ROUTES = Set.of(HEALTH, READY);
 

@@ -44,8 +44,11 @@ final class Routes {
         router.get(HttpNames.HEALTH).handler(info::health);
         router.get(HttpNames.READY).handler(info::ready);
         router.route().last().handler(ctx -> ErrorMapper.send(ctx.response(), state.errors.map(
-                new ServerRejection(ServerRejection.Kind.NOT_FOUND, "Unknown route " + ctx.request().method() + " "
-                        + ctx.request().path()))));
+                HttpNames.ROUTES.contains(ctx.request().path())
+                        ? new ServerRejection(ServerRejection.Kind.METHOD_NOT_ALLOWED, ctx.request().method()
+                                + " is not allowed on " + ctx.request().path())
+                        : new ServerRejection(ServerRejection.Kind.NOT_FOUND, "Unknown route " + ctx.request().method()
+                                + " " + ctx.request().path()))));
         router.route().failureHandler(ctx -> failure(ctx, state));
         return router;
     }

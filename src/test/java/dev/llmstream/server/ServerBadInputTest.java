@@ -130,6 +130,14 @@ class ServerBadInputTest {
         assertThat(ApiCodec.tree(r.body()).path("error").path("type").asText()).isEqualTo("invalid_request_error");
     }
 
+    @org.junit.jupiter.api.Test
+    void unknownRoutesAre404AndWrongMethods405() throws Exception {
+        HttpResponse<String> r = ts.get("/v2/nothing");
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(ApiCodec.tree(r.body()).at("/error/code").asText()).isEqualTo("not_found");
+        assertThat(ts.get(CHAT).statusCode()).isEqualTo(405);
+    }
+
     static Stream<String> malformed() {
         return Stream.of("", "not json", "[1,2]", "{\"messages\":", "{} {}", "\"str\"", "null");
     }
