@@ -64,6 +64,24 @@ class PackageRulesTest {
     }
 
     @Test
+    void wireFormatAndConfigAreJacksonOnly() {
+        check(noClasses().that().resideInAnyPackage("dev.llmstream.api..", "dev.llmstream.config..")
+                .should().dependOnClassesThat().resideOutsideOfPackages(
+                        "java..", "javax..", "com.fasterxml.jackson..", "dev.llmstream.api..", "dev.llmstream.config..")
+                .because("the OpenAI wire records and the configuration are plain data plus Jackson"));
+        check(noClasses().that().resideInAPackage("dev.llmstream.api..")
+                .should().dependOnClassesThat().resideInAPackage("dev.llmstream.config.."));
+    }
+
+    @Test
+    void onlyTheServerUsesVertx() {
+        check(noClasses().that().resideOutsideOfPackages("dev.llmstream.server..", "dev.llmstream.cli..",
+                        "dev.llmstream.bench..", "dev.llmstream.telemetry..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "io.netty..")
+                .because("HTTP lives in the server; the frontend, engines and wire records stay testable without it"));
+    }
+
+    @Test
     void vectorApiOnlyInCpuKernels() {
         check(noClasses().that().resideOutsideOfPackages("dev.llmstream.engine.cpu..")
                 .should().dependOnClassesThat().resideInAPackage("jdk.incubator.vector.."));

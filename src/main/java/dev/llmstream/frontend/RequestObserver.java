@@ -1,0 +1,36 @@
+package dev.llmstream.frontend;
+
+/**
+ * Hook points of a generation request's lifecycle, for telemetry (spans, histograms) without
+ * touching the handlers. The server calls them on the request's event loop, in this order:
+ * {@link #onArrival} once the body is parsed, then either {@link #onRejected} (a 4xx/5xx before
+ * any output) or {@link #onAdmitted}, {@link #onFirstToken} (at most once) and exactly one of
+ * {@link #onFinish} or {@link #onError}. Implementations must be cheap and must not block or
+ * throw (an exception is logged and ignored).
+ */
+public interface RequestObserver {
+    RequestObserver NONE = new RequestObserver() {};
+
+    default void onArrival(RequestInfo info) {}
+
+    /** Passed admission and the prompt was handed to the engine ({@code promptTokens} long). */
+    default void onAdmitted(RequestInfo info, int promptTokens) {}
+
+    /** Answered with an error before streaming ({@code status} is the HTTP status). */
+    default void onRejected(RequestInfo info, int status, String errorType) {}
+
+    /** The first output text was sent (TTFT as the client sees it, {@code nanos} = nanoTime). */
+    default void onFirstToken(RequestInfo info, long nanos) {}
+
+    /** The client fell behind: its write queue is full and its stream pauses until it drains. */
+    default void onBackpressure(RequestInfo info) {}
+
+    /** Finished normally (every choice stopped or hit its length). */
+    default void onFinish(RequestInfo info, StreamSummary summary) {}
+
+    /**
+     * Ended abnormally after admission: engine failure, timeout, shutdown, or the client went away
+     * ({@code errorType} e.g. {@code client_closed}, {@code timeout}, {@code server_error}).
+     */
+    default void onError(RequestInfo info, String errorType, String message) {}
+}
