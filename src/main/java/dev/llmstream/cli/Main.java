@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "LLM token-streaming server, offline generation, load generator and model tools.",
-        subcommands = {GenerateCommand.class, ModelCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {GenerateCommand.class, BenchCommand.class, ModelCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
