@@ -97,12 +97,15 @@ public final class TerminalReport {
         return sb.toString();
     }
 
-    /** A number with precision that suits its size; "-" for NaN. */
+    /** A number with precision that suits its size (whole numbers without decimals); "-" for NaN. */
     static String f(double v) {
         if (Double.isNaN(v) || Double.isInfinite(v)) {
             return "-";
         }
         double a = Math.abs(v);
-        return String.format(Locale.ROOT, a >= 1000 ? "%.0f" : a >= 100 ? "%.1f" : a >= 1 ? "%.2f" : "%.3f", v);
+        if (v == Math.rint(v) || a >= 1000) {
+            return String.format(Locale.ROOT, "%.0f", v);
+        }
+        return String.format(Locale.ROOT, a >= 100 ? "%.1f" : a >= 1 ? "%.2f" : "%.3f", v);
     }
 }

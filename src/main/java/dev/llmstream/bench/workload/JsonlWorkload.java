@@ -27,6 +27,7 @@ import java.util.List;
  *       {@code --output-len};</li>
  *   <li>{@code system}: optional shared prefix for a {@code prompt} (sent as a system message);</li>
  *   <li>{@code group}: optional prefix group name (reports split cold/warm TTFT per group);</li>
+ *   <li>{@code id}: optional name (default {@code line-N});</li>
  *   <li>{@code input_len}: informational; the prompt is counted with the run's token counter.</li>
  * </ul>
  */
@@ -54,7 +55,7 @@ public final class JsonlWorkload {
                     continue;
                 }
                 try {
-                    prompts.add(parse(JSON.readTree(t), prompts.size(), defaultOutput, counter, random));
+                    prompts.add(parse(JSON.readTree(t), lineNo, defaultOutput, counter, random));
                 } catch (JsonProcessingException e) {
                     throw new IOException(file + ":" + lineNo + ": not JSON: " + e.getOriginalMessage(), e);
                 } catch (IllegalArgumentException e) {
@@ -68,12 +69,12 @@ public final class JsonlWorkload {
         return prompts;
     }
 
-    private static BenchPrompt parse(JsonNode o, int n, TokenRange defaultOutput, TokenCounter counter,
+    private static BenchPrompt parse(JsonNode o, int lineNo, TokenRange defaultOutput, TokenCounter counter,
                                      java.util.random.RandomGenerator random) throws IOException {
         if (!o.isObject()) {
             throw new IllegalArgumentException("each line must be a JSON object");
         }
-        String id = o.hasNonNull("id") ? o.get("id").asText() : "line-" + (n + 1);
+        String id = o.hasNonNull("id") ? o.get("id").asText() : "line-" + lineNo;
         JsonNode prompt = o.get("prompt");
         JsonNode messages = o.get("messages");
         boolean hasPrompt = prompt != null && !prompt.isNull();
