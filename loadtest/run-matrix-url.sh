@@ -34,6 +34,7 @@ bench=("$root/bin/llmstream" bench --url "$url" --progress lines --endpoint "${E
   echo "url: $url"
   echo "label: $label"
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "llmstream commit: $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
   echo "host: $(uname -srm), $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
   echo "cpu: $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)"
   echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -164,6 +164,11 @@ public final class HtmlReport {
         double[] at = ok.stream().mapToDouble(q -> q.scheduledNanos() / 1e9).toArray();
         double[] e2e = ok.stream().mapToDouble(q -> q.e2eNanos() / 1e6).toArray();
         double[] perSecond = Summary.outputTokensPerSecond(r.requests());
+        // The last window is usually partial: show its rate, not its count.
+        double lastFraction = r.summary().durationS() - (perSecond.length - 1);
+        if (perSecond.length > 1 && lastFraction > 0.05 && lastFraction < 1) {
+            perSecond[perSecond.length - 1] /= lastFraction;
+        }
         String[] seconds = new String[perSecond.length];
         double[] secIdx = new double[perSecond.length];
         for (int i = 0; i < seconds.length; i++) {

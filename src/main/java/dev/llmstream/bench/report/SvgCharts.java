@@ -26,8 +26,9 @@ final class SvgCharts {
     }
 
     /**
-     * Histogram of {@code values} over {@code [0, P99.5]} in {@value #BINS} bins; values above go to a last
-     * overflow bin so one outlier does not squash the rest.
+     * Histogram of {@code values} in {@value #BINS} bins up to the P99.5; values above go to a last, paler
+     * overflow bin so one outlier does not squash the rest. The axis starts at 0 unless all values sit far
+     * from it (then at a round number below the minimum), so narrow distributions keep their shape.
      */
     static String histogram(String title, String unit, double[] values, String color) {
         if (values.length == 0) {
@@ -35,30 +36,36 @@ final class SvgCharts {
         }
         double[] sorted = values.clone();
         java.util.Arrays.sort(sorted);
+        double min = sorted[0];
         double hi = sorted[(int) Math.min(sorted.length - 1, Math.floor(sorted.length * 0.995))];
-        hi = hi <= 0 ? 1 : hi * 1.02;
+        if (hi <= min) {
+            hi = min + Math.max(1e-3, Math.abs(min) * 0.01);
+        }
+        double lo = min < 0.25 * hi ? 0 : Math.floor(min / niceStep(hi - min)) * niceStep(hi - min);
+        hi += (hi - lo) * 0.02;
+        double w = (hi - lo) / BINS;
         int[] counts = new int[BINS + 1];
         for (double v : values) {
-            int b = v >= hi ? BINS : (int) Math.max(0, Math.floor(v / hi * BINS));
-            counts[b]++;
+            counts[v >= hi ? BINS : (int) Math.clamp(Math.floor((v - lo) / w), 0, BINS - 1)]++;
         }
         int maxCount = 1;
         for (int c : counts) {
             maxCount = Math.max(maxCount, c);
         }
         StringBuilder sb = open(title);
-        axes(sb, 0, hi, 0, maxCount, unit, "count", true);
-        double bw = (double) (W - LEFT - RIGHT) / (BINS + 1);
+        double[] r = axes(sb, lo, hi + w, 0, maxCount, unit, "count", true);
         for (int b = 0; b <= BINS; b++) {
             if (counts[b] == 0) {
                 continue;
             }
+            double x0 = px(lo + b * w, r[0], r[1]);
+            double x1 = px(lo + (b + 1) * w, r[0], r[1]);
             double h = (double) counts[b] / maxCount * (H - TOP - BOTTOM);
             String range = b == BINS ? String.format(Locale.ROOT, ">= %s %s", num(hi), unit)
-                    : String.format(Locale.ROOT, "%s-%s %s", num(hi * b / BINS), num(hi * (b + 1) / BINS), unit);
+                    : String.format(Locale.ROOT, "%s-%s %s", num(lo + b * w), num(lo + (b + 1) * w), unit);
             sb.append(String.format(Locale.ROOT,
                     "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"%s><title>%s: %d</title></rect>%n",
-                    LEFT + b * bw, H - BOTTOM - h, Math.max(1, bw - 1), h, color,
+                    x0, H - BOTTOM - h, Math.max(1, x1 - x0 - 1), h, color,
                     b == BINS ? " fill-opacity=\"0.5\"" : "", esc(range), counts[b]));
         }
         return close(sb);
@@ -139,7 +146,7 @@ final class SvgCharts {
     private static double[] axes(StringBuilder sb, double xLo, double xHi, double yLo, double yHi, String xLabel,
                                  String yLabel, boolean numericX) {
         double xs = niceStep(xHi - xLo);
-        double ys = niceStep(yHi - yLo);
+        double ys = "count".equals(yLabel) ? Math.max(1, niceStep(yHi - yLo)) : niceStep(yHi - yLo);
         if (numericX) {
             xHi = Math.ceil(xHi / xs) * xs;
         }
@@ -213,9 +220,14 @@ final class SvgCharts {
         return !Double.isNaN(v) && !Double.isInfinite(v);
     }
 
+    /** Short tick/tooltip text: no trailing zeros ({@code 0.5}, {@code 12.25}, {@code 150}). */
     static String num(double v) {
         double a = Math.abs(v);
-        return String.format(Locale.ROOT, a >= 100 || v == Math.rint(v) ? "%.0f" : a >= 1 ? "%.2f" : "%.3f", v);
+        String t = String.format(Locale.ROOT, a >= 100 || v == Math.rint(v) ? "%.0f" : a >= 1 ? "%.2f" : "%.3f", v);
+        if (t.contains(".")) {
+            t = t.replaceAll("0+$", "").replaceAll("\\.$", "");
+        }
+        return t;
     }
 
     static String esc(String s) {
