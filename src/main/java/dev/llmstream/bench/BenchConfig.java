@@ -67,6 +67,12 @@ public record BenchConfig(
         if (requests < 1) {
             throw new IllegalArgumentException("requests must be >= 1, is " + requests);
         }
+        if (duration != null && (duration.isNegative() || duration.isZero())) {
+            throw new IllegalArgumentException("duration must be > 0, is " + duration);
+        }
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be > 0, is " + timeout);
+        }
         if (warmup < 0) {
             throw new IllegalArgumentException("warmup must be >= 0, is " + warmup);
         }
@@ -82,6 +88,15 @@ public record BenchConfig(
         rampUp = rampUp == null ? Duration.ZERO : rampUp;
         slo = slo == null ? Slo.NONE : slo;
         headers = Map.copyOf(headers == null ? Map.of() : headers);
+    }
+
+    /**
+     * Timeout for setup calls ({@code /v1/models}, {@code /tokenize}, {@code /metrics}): the request timeout,
+     * at most 30 s, so a server that accepts connections but never answers fails the setup quickly.
+     */
+    public Duration setupTimeout() {
+        Duration max = Duration.ofSeconds(30);
+        return timeout.compareTo(max) < 0 ? timeout : max;
     }
 
     /** The URL of the configured endpoint. */

@@ -122,7 +122,7 @@ public final class BenchRunner {
         String scrapeError = null;
         if (config.metricsUrl() != null) {
             try {
-                before = ServerMetrics.scrape(http, config.metricsUrl(), config.timeout(), config.headers());
+                before = ServerMetrics.scrape(http, config.metricsUrl(), config.setupTimeout(), config.headers());
             } catch (IOException e) {
                 scrapeError = "scrape before the run failed: " + e.getMessage();
             }
@@ -196,7 +196,7 @@ public final class BenchRunner {
             throws InterruptedException {
         try {
             return ServerMetrics.delta(config.metricsUrl(), before,
-                    ServerMetrics.scrape(http, config.metricsUrl(), config.timeout(), config.headers()));
+                    ServerMetrics.scrape(http, config.metricsUrl(), config.setupTimeout(), config.headers()));
         } catch (IOException e) {
             return ServerMetrics.Delta.failed(config.metricsUrl(), "scrape after the run failed: " + e.getMessage());
         }
@@ -207,7 +207,7 @@ public final class BenchRunner {
         if (config.tokenizer() != null) {
             return GgufTokenCounter.load(config.tokenizer());
         }
-        return ServerTokenCounter.probe(http, config.baseUrl(), model, config.timeout(), config.headers())
+        return ServerTokenCounter.probe(http, config.baseUrl(), model, config.setupTimeout(), config.headers())
                 .<TokenCounter>map(c -> c)
                 .orElseGet(WordTokenCounter::new);
     }
@@ -215,7 +215,7 @@ public final class BenchRunner {
     /** {@code data[0].id} of {@code GET /v1/models} (vLLM's bench does the same), or null. */
     static String discoverModel(HttpClient http, BenchConfig config) throws InterruptedException {
         HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(config.baseUrl() + "/v1/models"))
-                .timeout(config.timeout()).GET();
+                .timeout(config.setupTimeout()).GET();
         config.headers().forEach(rb::header);
         try {
             HttpResponse<String> resp = http.send(rb.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));

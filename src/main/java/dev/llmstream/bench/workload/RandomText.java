@@ -19,7 +19,7 @@ public final class RandomText {
             + " way well down should because each just those people how too little state good very make world"
             + " still own see men work long get here between both life being under never day same another know"
             + " while last might us great old year off come since against go came right used take three small"
-            + " house water room light river stone garden window table paper music story water field city road"
+            + " house water room light river stone garden window table paper music story field city road"
             + " market letter morning evening summer winter island forest valley bridge tower harbor station"
             + " engine signal number figure system method answer question problem reason result value order"
             + " level point place group family friend school street village country mountain ocean cloud fire"
