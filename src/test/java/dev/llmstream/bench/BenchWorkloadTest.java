@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.llmstream.bench.workload.BenchPrompt;
+import dev.llmstream.bench.workload.GgufTokenCounter;
 import dev.llmstream.bench.workload.JsonlWorkload;
 import dev.llmstream.bench.workload.PromptSizer;
 import dev.llmstream.bench.workload.ServerTokenCounter;
@@ -13,6 +14,7 @@ import dev.llmstream.bench.workload.WordTokenCounter;
 import dev.llmstream.bench.workload.Workload;
 import dev.llmstream.bench.workload.WorkloadSpec;
 import dev.llmstream.bench.workload.Workloads;
+import dev.llmstream.testing.SharedAssets;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -100,6 +102,23 @@ class BenchWorkloadTest {
                     ScriptedSseServer.Tokenize.NONE)) {
                 assertThat(ServerTokenCounter.probe(http, URI.create(server.url()), null, Duration.ofSeconds(5), Map.of()))
                         .isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void aLocalGgufTokenizerCountsExactlyWhenTheServerHasNoTokenize() throws Exception {
+        Path gguf = SharedAssets.model("stories260K.gguf");
+        GgufTokenCounter counter = GgufTokenCounter.load(gguf);
+        assertThat(counter.count("Once upon a time")).isEqualTo(4); // llama.cpp: [403, 407, 261, 378], no BOS
+        try (ScriptedSseServer server = ScriptedSseServer.start(ScriptedSseServer.tokens(2, 0, 0),
+                ScriptedSseServer.Tokenize.NONE)) {
+            BenchReport r = BenchRunner.run(BenchConfig.builder(server.url()).requests(3).tokenizer(gguf)
+                    .workload(WorkloadSpec.random(40, 2)).build());
+            assertThat(r.tokenCounting()).isEqualTo("local_gguf");
+            assertThat(r.tokenCountingExact()).isTrue();
+            for (var body : server.bodies) {
+                assertThat(counter.count(body.path("messages").path(0).path("content").asText())).isEqualTo(40);
             }
         }
     }
