@@ -128,11 +128,16 @@ public final class BenchCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         if (dumpWorkload != null) {
-            Workload w = BenchRunner.buildWorkload(config);
-            Workloads.writeJsonl(w, dumpWorkload);
-            System.err.println("bench: wrote " + w.prompts().size() + " prompts to " + dumpWorkload
-                    + " (token counting: " + w.counting().description() + ")");
-            return 0;
+            try {
+                Workload w = BenchRunner.buildWorkload(config);
+                Workloads.writeJsonl(w, dumpWorkload);
+                System.err.println("bench: wrote " + w.prompts().size() + " prompts to " + dumpWorkload
+                        + " (token counting: " + w.counting().description() + ")");
+                return 0;
+            } catch (IOException e) {
+                System.err.println("bench: " + e.getMessage());
+                return 1;
+            }
         }
         ConsoleListener listener = new ConsoleListener(System.err, progress);
         SweepSpec sweepSpec = sweep == null ? null : parse(() -> SweepSpec.parse(sweep));
@@ -171,7 +176,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** Options to a config; an {@link IllegalArgumentException} names the bad option. */
-    BenchConfig config() throws IOException {
+    BenchConfig config() {
         if (url == null) {
             throw new IllegalArgumentException("--url is required (or use --compare A.json B.json)");
         }
@@ -210,7 +215,11 @@ public final class BenchCommand implements Callable<Integer> {
             b.header("Authorization", "Bearer " + apiKey);
         }
         if (slo != null) {
-            b.slo(Slo.parseOrLoad(slo));
+            try {
+                b.slo(Slo.parseOrLoad(slo));
+            } catch (IOException e) {
+                throw new IllegalArgumentException("--slo: cannot read profile " + slo + " (" + e + ")");
+            }
         }
         if (metricsUrl != null) {
             b.metricsUrl(URI.create(metricsUrl));
