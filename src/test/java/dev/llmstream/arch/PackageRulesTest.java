@@ -114,6 +114,13 @@ class PackageRulesTest {
                 .should().dependOnClassesThat().resideInAnyPackage(
                         "dev.llmstream.server..", "dev.llmstream.engine..", "dev.llmstream.frontend..",
                         "dev.llmstream.telemetry..", "dev.llmstream.cli.."));
+        check(noClasses().that().resideInAPackage("dev.llmstream.bench..")
+                .should().dependOnClassesThat().resideOutsideOfPackages(
+                        "java..", "javax..", "jdk..", "com.fasterxml.jackson..", "org.HdrHistogram..",
+                        "dev.llmstream.bench..", "dev.llmstream.util..", "dev.llmstream.tokenizer..",
+                        "dev.llmstream.gguf..")
+                .because("the load generator is a client: JDK HTTP, JSON, histograms, and our plain-JDK tokenizer"
+                        + " for token counting (docs/bench.md)"));
     }
 
     @Test
