@@ -154,7 +154,11 @@ public final class ConfigLoader {
                 (long) values.get("engine.kv_cache_mb"), num("engine.max_batched_tokens"), num("engine.max_seqs"),
                 num("engine.max_waiting"), (boolean) values.get("engine.prefix_cache"), num("engine.block_size"),
                 (boolean) values.get("engine.warmup"));
-        return new LlmstreamConfig(server, engine);
+        TelemetrySettings telemetry = new TelemetrySettings((boolean) values.get("telemetry.metrics"),
+                TelemetrySettings.Tracing.parse(str("telemetry.tracing"), sources.get("telemetry.tracing")),
+                num("telemetry.step_span_interval"), (boolean) values.get("telemetry.access_log"),
+                (boolean) values.get("telemetry.log_prompts"));
+        return new LlmstreamConfig(server, engine, telemetry);
     }
 
     /** Lines of 64 hex digits; blank lines and {@code #} comments are skipped. */

@@ -39,6 +39,11 @@ public final class ConfigSchema {
         add(ConfigKey.bool("engine.prefix_cache", true, "reuse cached prompt blocks across requests"));
         add(ConfigKey.integer("engine.block_size", 16, 1, 1024, "tokens per KV-cache block"));
         add(ConfigKey.bool("engine.warmup", true, "run the JIT warm-up before /ready turns 200"));
+        add(ConfigKey.bool("telemetry.metrics", true, "serve Prometheus metrics at GET /metrics"));
+        add(ConfigKey.string("telemetry.tracing", "auto", "OpenTelemetry spans: auto (on when OTEL_* configures an exporter), on, off"));
+        add(ConfigKey.integer("telemetry.step_span_interval", 100, 0, 1_000_000, "one engine-step span per this many steps serving a traced request (0: none)"));
+        add(ConfigKey.bool("telemetry.access_log", true, "one JSON line per request on stdout"));
+        add(ConfigKey.bool("telemetry.log_prompts", false, "include prompt text in the access log (off: never logged)"));
     }
 
     private ConfigSchema() {}

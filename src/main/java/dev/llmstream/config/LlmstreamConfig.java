@@ -1,4 +1,4 @@
 package dev.llmstream.config;
 
 /** Everything {@code llmstream serve} is configured with, validated. */
-public record LlmstreamConfig(ServerConfig server, EngineSettings engine) {}
+public record LlmstreamConfig(ServerConfig server, EngineSettings engine, TelemetrySettings telemetry) {}

@@ -22,6 +22,14 @@ public interface RequestObserver {
     /** The first output text was sent (TTFT as the client sees it, {@code nanos} = nanoTime). */
     default void onFirstToken(RequestInfo info, long nanos) {}
 
+    /**
+     * {@code tokens} new output tokens of one choice became available (engine time), {@code gapNanos}
+     * after that choice's previous output ({@code 0} for tokens that came with its first one). Called
+     * per engine output while a drain runs, so the gaps of a choice add up to its decode time: the
+     * per-token inter-token latency is {@code gapNanos / tokens}, {@code tokens} times. Must be very cheap.
+     */
+    default void onTokens(RequestInfo info, int tokens, long gapNanos) {}
+
     /** The client fell behind: its write queue is full and its stream pauses until it drains. */
     default void onBackpressure(RequestInfo info) {}
 

@@ -46,6 +46,13 @@ public final class RequestStream {
 
         /** The request was cancelled (by {@link #cancel} or by the engine stopping). Terminal. */
         void onCancelled(CancelCause cause);
+
+        /**
+         * Timing of one engine output of {@code choice}: {@code tokens} new tokens, {@code gapNanos}
+         * after the choice's previous output (its first output reports the tokens beyond the first, gap 0).
+         * Telemetry's per-token inter-token latency; called during the drain, before {@link #onDeltas}.
+         */
+        default void onTokens(int choice, int tokens, long gapNanos) {}
     }
 
     private final PreparedRequest prepared;
@@ -54,6 +61,7 @@ public final class RequestStream {
     private final RequestHandle[] handles;
     private final OutputMailbox mailbox;
     private final ChoiceDelta[] pending;
+    private final long[] lastOutputNanos;
     private boolean paused;
     private boolean done;
     private CancelCause cancelCause;
@@ -66,6 +74,7 @@ public final class RequestStream {
         this.decoders = new ChoiceDecoder[n];
         this.handles = new RequestHandle[n];
         this.pending = new ChoiceDelta[n];
+        this.lastOutputNanos = new long[n];
         var req = prepared.request();
         for (int i = 0; i < n; i++) {
             decoders[i] = new ChoiceDecoder(i, text, req.stop(), req.logprobs(), prepared.echoText());
@@ -151,6 +160,7 @@ public final class RequestStream {
     }
 
     private void accept(int choice, EngineOutput output) {
+        timeTokens(choice, output);
         ChoiceDecoder d = decoders[choice];
         ChoiceDelta delta = d.accept(output);
         if (delta == null) {
@@ -175,6 +185,21 @@ public final class RequestStream {
             case null, default -> { }
         }
         pending[choice] = pending[choice] == null ? delta : pending[choice].then(delta);
+    }
+
+    /** Inter-token timing from the engine's timestamps (several tokens per output under speculation). */
+    private void timeTokens(int choice, EngineOutput output) {
+        int k = output.tokens().length;
+        if (k == 0 || decoders[choice].finished()) {
+            return;
+        }
+        long prev = lastOutputNanos[choice];
+        lastOutputNanos[choice] = output.timeNanos();
+        if (prev != 0) {
+            sink.onTokens(choice, k, output.timeNanos() - prev);
+        } else if (k > 1) {
+            sink.onTokens(choice, k - 1, 0);
+        }
     }
 
     private void finishIfDone() {

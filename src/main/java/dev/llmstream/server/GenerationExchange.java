@@ -130,6 +130,15 @@ final class GenerationExchange implements RequestStream.Sink {
     }
 
     @Override
+    public void onTokens(int choice, int tokens, long gapNanos) {
+        try {
+            state.observer.onTokens(info, tokens, gapNanos); // per output: no lambda, no allocation
+        } catch (RuntimeException e) {
+            LOG.warn("request observer failed", e);
+        }
+    }
+
+    @Override
     public void onComplete(StreamSummary summary) {
         if (sse != null) {
             Buffer last = Buffer.buffer();

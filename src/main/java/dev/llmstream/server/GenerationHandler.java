@@ -32,7 +32,8 @@ final class GenerationHandler implements Handler<RoutingContext> {
         String id = endpoint.idPrefix() + randomId();
         String clientId = ctx.request().getHeader(HttpNames.REQUEST_ID);
         ctx.response().putHeader(HttpNames.REQUEST_ID, clientId != null ? clientId : id);
-        RequestInfo info = new RequestInfo(id, endpoint, null, false, 1, null, arrival, traceHeaders(ctx));
+        RequestInfo info = new RequestInfo(id, endpoint, null, false, 1, null, arrival, traceHeaders(ctx), clientId,
+                null);
         try {
             ServingModel model = state.readyModel();
             byte[] body = ctx.body() == null || ctx.body().buffer() == null ? null : ctx.body().buffer().getBytes();
@@ -41,7 +42,7 @@ final class GenerationHandler implements Handler<RoutingContext> {
                     : RequestParser.completion(ApiCodec.readBody(body));
             model.check(req.model());
             info = new RequestInfo(id, endpoint, model.id(), req.stream(), req.n(), req.maxTokens(), arrival,
-                    info.traceHeaders());
+                    info.traceHeaders(), clientId, req);
             RequestInfo arrived = info;
             safely(() -> state.observer.onArrival(arrived));
             Admission.Permit permit = state.admission.tryAcquire();

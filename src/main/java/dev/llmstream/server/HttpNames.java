@@ -17,13 +17,18 @@ public final class HttpNames {
     public static final String DETOKENIZE = "/detokenize";
     public static final String HEALTH = "/health";
     public static final String READY = "/ready";
+    /** Prometheus exposition (telemetry); the path Prometheus and the inference gateway scrape by default. */
+    public static final String METRICS = "/metrics";
 
     /** Every route (a known path with another method is a 405, not a 404). */
     public static final Set<String> ROUTES = Set.of(CHAT_COMPLETIONS, COMPLETIONS, MODELS, TOKENIZE, DETOKENIZE, HEALTH,
-            READY);
+            READY, METRICS);
 
-    /** Routes answered without an API key (liveness/readiness probes carry no credentials). */
-    public static final Set<String> PUBLIC_ROUTES = Set.of(HEALTH, READY);
+    /**
+     * Routes answered without an API key: liveness/readiness probes carry no credentials, and neither
+     * do Prometheus or the inference gateway's 50 ms scrapes (vLLM leaves /metrics open too).
+     */
+    public static final Set<String> PUBLIC_ROUTES = Set.of(HEALTH, READY, METRICS);
 
     // request headers
     public static final String AUTHORIZATION = "Authorization";
@@ -38,6 +43,7 @@ public final class HttpNames {
     public static final String CONTENT_TYPE = "Content-Type";
     public static final String RETRY_AFTER = "Retry-After";
     public static final String CACHE_CONTROL = "Cache-Control";
+    public static final String ACCEPT = "Accept";
     /** Tells nginx-style proxies not to buffer the event stream. */
     public static final String ACCEL_BUFFERING = "X-Accel-Buffering";
     public static final String WWW_AUTHENTICATE = "WWW-Authenticate";

@@ -14,7 +14,8 @@ import java.util.function.Supplier;
  * The small endpoints: liveness ({@code /health}: 200 while the process serves HTTP), readiness
  * ({@code /ready}: 200 only when the model is loaded and warmed up and the server is not draining —
  * what a load balancer should route on), {@code /v1/models}, and vLLM's {@code /tokenize} /
- * {@code /detokenize} (run on the tokenizer pool: prompts can be long).
+ * {@code /detokenize} (run on the tokenizer pool: prompts can be long), and the Prometheus scrape
+ * ({@code /metrics}, on a Vert.x worker: JVM gauges read MXBeans, and the event loop must not wait).
  */
 final class InfoHandlers {
     private final ServerState state;
@@ -61,6 +62,25 @@ final class InfoHandlers {
             var req = TokenizeApi.detokenize(ApiCodec.readBody(bytes(ctx)));
             m.check(req.model());
             return m.tokenization().detokenize(req);
+        });
+    }
+
+    void metrics(RoutingContext ctx) {
+        String accept = ctx.request().getHeader(HttpNames.ACCEPT);
+        ctx.vertx().executeBlocking(() -> {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(16 << 10);
+            String type = state.metrics.scrape(accept, out);
+            return Map.entry(type, Buffer.buffer(out.toByteArray()));
+        }, false).onComplete(r -> {
+            if (ctx.response().closed()) {
+                return;
+            }
+            if (r.failed()) {
+                ErrorMapper.send(ctx.response(), state.errors.map(r.cause()));
+            } else {
+                ctx.response().setStatusCode(200).putHeader(HttpNames.CONTENT_TYPE, r.result().getKey())
+                        .end(r.result().getValue());
+            }
         });
     }
 

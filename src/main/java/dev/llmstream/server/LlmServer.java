@@ -42,8 +42,16 @@ public final class LlmServer implements AutoCloseable {
         this.port = port;
     }
 
-    /** Binds the listeners (one per event loop) and returns once they accept connections. */
+    /** Binds the listeners (one per event loop) and returns once they accept connections; no {@code /metrics}. */
     public static LlmServer start(ServerConfig config, RequestObserver observer) {
+        return start(config, observer, null);
+    }
+
+    /**
+     * As {@link #start(ServerConfig, RequestObserver)}, serving {@code metrics} at {@code GET /metrics}
+     * (null: 404).
+     */
+    public static LlmServer start(ServerConfig config, RequestObserver observer, MetricsEndpoint metrics) {
         int loops = config.resolvedEventLoops();
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setWorkerPoolSize(1)
                 .setPreferNativeTransport(true));
@@ -53,7 +61,7 @@ public final class LlmServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        ServerState state = new ServerState(config, observer);
+        ServerState state = new ServerState(config, observer, metrics);
         try {
             // one listener per event loop sharing one socket; Vert.x shares only equal ports, so port 0
             // ("any") is resolved to a free port first

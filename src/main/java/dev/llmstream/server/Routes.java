@@ -43,6 +43,9 @@ final class Routes {
         router.post(HttpNames.DETOKENIZE).handler(body).handler(info::detokenize);
         router.get(HttpNames.HEALTH).handler(info::health);
         router.get(HttpNames.READY).handler(info::ready);
+        if (state.metrics != null) {
+            router.get(HttpNames.METRICS).handler(info::metrics);
+        }
         router.route().last().handler(ctx -> ErrorMapper.send(ctx.response(), state.errors.map(
                 HttpNames.ROUTES.contains(ctx.request().path())
                         ? new ServerRejection(ServerRejection.Kind.METHOD_NOT_ALLOWED, ctx.request().method()

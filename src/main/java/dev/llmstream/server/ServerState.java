@@ -7,7 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What every event loop shares: the lifecycle phase, the served model (set once loaded), admission,
- * auth, the error mapper, the observer and the registry of running exchanges (for shutdown).
+ * auth, the error mapper, the observer, the metrics endpoint and the registry of running exchanges (for shutdown).
  * Fields are immutable or thread-safe; the phase and model are volatile.
  */
 final class ServerState {
@@ -20,16 +20,19 @@ final class ServerState {
     final ApiKeyAuth auth;
     final ErrorMapper errors;
     final RequestObserver observer;
+    /** {@code GET /metrics}, or null when metrics are off (404). */
+    final MetricsEndpoint metrics;
     final Set<GenerationExchange> active = ConcurrentHashMap.newKeySet();
     private volatile Phase phase = Phase.LOADING;
     private volatile ServingModel model;
 
-    ServerState(ServerConfig config, RequestObserver observer) {
+    ServerState(ServerConfig config, RequestObserver observer, MetricsEndpoint metrics) {
         this.config = config;
         this.admission = new Admission(config.maxInFlight());
         this.auth = new ApiKeyAuth(config.apiKeyHashes());
         this.errors = new ErrorMapper(config.retryAfterSeconds());
         this.observer = observer == null ? RequestObserver.NONE : observer;
+        this.metrics = metrics;
     }
 
     Phase phase() {
