@@ -8,10 +8,10 @@ import dev.llmstream.engine.core.scheduler.SchedulerConfig;
 import dev.llmstream.engine.cpu.CpuEngine;
 import dev.llmstream.engine.cpu.CpuEngineConfig;
 import dev.llmstream.frontend.ModelText;
-import dev.llmstream.frontend.RequestObserver;
 import dev.llmstream.gguf.GgufFile;
 import dev.llmstream.model.DefaultModel;
 import dev.llmstream.server.LlmServer;
+import dev.llmstream.telemetry.Telemetry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,6 +104,18 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--no-warmup", description = "skip the JIT warm-up before turning ready")
     Boolean noWarmup;
 
+    @Option(names = "--no-metrics", description = "do not serve Prometheus metrics at /metrics")
+    Boolean noMetrics;
+
+    @Option(names = "--tracing", description = "OpenTelemetry spans: auto (on when OTEL_* sets an exporter), on, off (default auto)")
+    String tracing;
+
+    @Option(names = "--no-access-log", description = "no JSON access-log line per request on stdout")
+    Boolean noAccessLog;
+
+    @Option(names = "--log-prompts", description = "include prompt text in the access log (default: never logged)")
+    Boolean logPrompts;
+
     @Override
     public Integer call() throws Exception {
         LlmstreamConfig cfg;
@@ -113,7 +125,9 @@ public final class ServeCommand implements Callable<Integer> {
             System.err.println("llmstream serve: invalid configuration: " + e.getMessage());
             return 2;
         }
-        LlmServer server = LlmServer.start(cfg.server(), RequestObserver.NONE);
+        Telemetry telemetry = Telemetry.create(cfg.telemetry());
+        LlmServer server = LlmServer.start(cfg.server(), telemetry.observer(),
+                telemetry.metricsEnabled() ? telemetry::scrape : null);
         CountDownLatch stopped = new CountDownLatch(1);
         CpuEngine[] engine = new CpuEngine[1];
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -121,6 +135,7 @@ public final class ServeCommand implements Callable<Integer> {
             if (engine[0] != null) {
                 engine[0].close();
             }
+            telemetry.close(); // after the drain: the last requests' spans are exported
             stopped.countDown();
         }, "shutdown"));
         Path path = cfg.engine().model() != null ? cfg.engine().model() : DefaultModel.ensure();
@@ -129,6 +144,8 @@ public final class ServeCommand implements Callable<Integer> {
             text = ModelText.fromGguf(file.metadata());
         }
         engine[0] = startEngine(cfg.engine(), path, text);
+        String served = cfg.server().servedModelName();
+        telemetry.attach(engine[0], served.isEmpty() ? engine[0].info().model() : served); // after warm-up
         server.serve(engine[0], text, path.toAbsolutePath().toString());
         stopped.await();
         return 0;
@@ -188,6 +205,10 @@ public final class ServeCommand implements Callable<Integer> {
         put(f, "engine.prefix_cache", noPrefixCache == null ? null : !noPrefixCache);
         put(f, "engine.block_size", blockSize);
         put(f, "engine.warmup", noWarmup == null ? null : !noWarmup);
+        put(f, "telemetry.metrics", noMetrics == null ? null : !noMetrics);
+        put(f, "telemetry.tracing", tracing);
+        put(f, "telemetry.access_log", noAccessLog == null ? null : !noAccessLog);
+        put(f, "telemetry.log_prompts", logPrompts);
         return f;
     }
 
