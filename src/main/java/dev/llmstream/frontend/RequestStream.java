@@ -187,16 +187,23 @@ public final class RequestStream {
         pending[choice] = pending[choice] == null ? delta : pending[choice].then(delta);
     }
 
-    /** Inter-token timing from the engine's timestamps (several tokens per output under speculation). */
+    /**
+     * Inter-token timing from the engine's timestamps (several tokens per output under speculation).
+     * The tokens' own stamp ({@link dev.llmstream.engine.RequestMetrics#lastTokenNanos()}, when they
+     * were produced) is preferred to the output's emit time, so a choice's gaps add up exactly to its
+     * decode time and agree with its TPOT.
+     */
     private void timeTokens(int choice, EngineOutput output) {
         int k = output.tokens().length;
         if (k == 0 || decoders[choice].finished()) {
             return;
         }
+        long at = output.metrics() != null && output.metrics().lastTokenNanos() != 0
+                ? output.metrics().lastTokenNanos() : output.timeNanos();
         long prev = lastOutputNanos[choice];
-        lastOutputNanos[choice] = output.timeNanos();
+        lastOutputNanos[choice] = at;
         if (prev != 0) {
-            sink.onTokens(choice, k, output.timeNanos() - prev);
+            sink.onTokens(choice, k, at - prev);
         } else if (k > 1) {
             sink.onTokens(choice, k - 1, 0);
         }
