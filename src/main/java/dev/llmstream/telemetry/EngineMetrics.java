@@ -51,7 +51,11 @@ final class EngineMetrics implements EngineObserver {
         Duration[] durations = STEP_DURATION_BUCKETS.stream().map(s -> Duration.ofNanos(Math.round(s * 1e9)))
                 .toArray(Duration[]::new);
         double[] tokenBuckets = STEP_TOKEN_BUCKETS.stream().mapToDouble(Double::doubleValue).toArray();
+        double[] batchBuckets = STEP_BATCH_BUCKETS.stream().mapToDouble(Double::doubleValue).toArray();
         for (StepEvent.Kind kind : StepEvent.Kind.values()) {
+            if (kind == StepEvent.Kind.IDLE) {
+                continue; // steps without work emit no event: no series that would stay empty
+            }
             Tags k = tags.and(STEP_KIND, kind.name().toLowerCase(java.util.Locale.ROOT));
             stepDuration.put(kind, Timer.builder(STEP_DURATION).description("Engine step duration (one batched forward)")
                     .tags(k).serviceLevelObjectives(durations).register(r));
@@ -59,7 +63,7 @@ final class EngineMetrics implements EngineObserver {
                     .description("Tokens computed per step (prefill chunks + decode positions)")
                     .tags(k).serviceLevelObjectives(tokenBuckets).register(r));
             stepRequests.put(kind, DistributionSummary.builder(STEP_REQUESTS).description("Requests served per step")
-                    .tags(k).serviceLevelObjectives(tokenBuckets).register(r));
+                    .tags(k).serviceLevelObjectives(batchBuckets).register(r));
         }
     }
 
@@ -77,6 +81,9 @@ final class EngineMetrics implements EngineObserver {
     @Override
     public void onStep(StepEvent event) {
         StepEvent.Kind kind = event.kind();
+        if (kind == StepEvent.Kind.IDLE) {
+            return;
+        }
         stepDuration.get(kind).record(event.durationNanos(), TimeUnit.NANOSECONDS);
         stepTokens.get(kind).record(event.batchTokens());
         stepRequests.get(kind).record(event.batchSize());

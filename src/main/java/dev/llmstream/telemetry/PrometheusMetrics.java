@@ -32,9 +32,10 @@ import org.slf4j.LoggerFactory;
  * Netty allocator binders, and the scrape with content negotiation (Prometheus text by default,
  * OpenMetrics when the scraper asks for it).
  *
- * <p>Kept cheap for the inference gateway's 50 ms scrapes: JVM thread-state gauges are denied (each
- * one would walk every thread's info on every scrape), engine values are computed from one published
- * snapshot, and nothing is aggregated at scrape time beyond what the meters already hold.
+ * <p>Kept cheap for the inference gateway's 50 ms scrapes: JVM/process series are refreshed at most
+ * once a second (they read MXBeans and /proc), JVM thread-state gauges are denied (each would walk
+ * every thread's info), engine values come from one published snapshot, and nothing is aggregated at
+ * scrape time beyond what the meters already hold.
  */
 final class PrometheusMetrics {
     private final PrometheusMeterRegistry registry;
@@ -43,35 +44,42 @@ final class PrometheusMetrics {
     /** OpenMetrics 1.0, for scrapers that ask for it. */
     static final String OPENMETRICS = "application/openmetrics-text; version=1.0.0; charset=utf-8";
     private final List<AutoCloseable> closeables = new ArrayList<>();
+    /** JVM/process series are at most this old. */
+    private static final long RUNTIME_REFRESH_NANOS = 1_000_000_000L;
 
     PrometheusMetrics(boolean jvm) {
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        registry.config().meterFilter(MeterFilter.denyNameStartsWith("jvm.threads.states"));
         if (jvm) {
-            bind(new JvmMemoryMetrics());
+            // JVM and process meters read MXBeans and /proc (about 2 ms together on a busy 2-core box):
+            // kept in a registry of their own, scraped at most once a second and served from that copy
+            PrometheusMeterRegistry runtime = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            runtime.config().meterFilter(MeterFilter.denyNameStartsWith("jvm.threads.states"));
+            bind(runtime, new JvmMemoryMetrics());
             JvmGcMetrics gc = new JvmGcMetrics();
             closeables.add(gc);
-            bind(gc);
+            bind(runtime, gc);
             JvmHeapPressureMetrics pressure = new JvmHeapPressureMetrics();
             closeables.add(pressure);
-            bind(pressure);
-            bind(new JvmThreadMetrics());
-            bind(new ClassLoaderMetrics());
-            bind(new JvmCompilationMetrics());
-            bind(new JvmInfoMetrics());
-            bind(new ProcessorMetrics());
-            bind(new UptimeMetrics());
-            bind(new FileDescriptorMetrics());
-            bindNettyAllocators();
+            bind(runtime, pressure);
+            bind(runtime, new JvmThreadMetrics());
+            bind(runtime, new ClassLoaderMetrics());
+            bind(runtime, new JvmCompilationMetrics());
+            bind(runtime, new JvmInfoMetrics());
+            bind(runtime, new ProcessorMetrics());
+            bind(runtime, new UptimeMetrics());
+            bind(runtime, new FileDescriptorMetrics());
+            bindNettyAllocators(runtime);
+            closeables.add(runtime::close);
+            register(new CachedCollector(runtime.getPrometheusRegistry(), RUNTIME_REFRESH_NANOS));
         }
     }
 
-    private void bind(MeterBinder binder) {
-        binder.bindTo(registry);
+    private static void bind(MeterRegistry r, MeterBinder binder) {
+        binder.bindTo(r);
     }
 
     /** Netty's pooled allocators (Vert.x's own and Netty's default), where they publish metrics. */
-    private void bindNettyAllocators() {
+    private static void bindNettyAllocators(MeterRegistry r) {
         Set<Object> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         List<ByteBufAllocator> candidates = new ArrayList<>();
         candidates.add(ByteBufAllocator.DEFAULT);
@@ -84,7 +92,7 @@ final class PrometheusMetrics {
         }
         for (ByteBufAllocator a : candidates) {
             if (a instanceof ByteBufAllocatorMetricProvider p && seen.add(a)) {
-                bind(new NettyAllocatorMetrics(p));
+                bind(r, new NettyAllocatorMetrics(p));
             }
         }
     }

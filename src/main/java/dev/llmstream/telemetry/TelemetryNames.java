@@ -78,6 +78,7 @@ public final class TelemetryNames {
             0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12);
     public static final List<Double> STEP_TOKEN_BUCKETS = List.of(1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0,
             512.0, 1024.0, 2048.0, 4096.0, 8192.0);
+    public static final List<Double> STEP_BATCH_BUCKETS = List.of(1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0);
 
     // ---- engine: gauges and counters computed on scrape from the EngineStats snapshot ----
     public static final String ENGINE_RUNNING = "llmstream.engine.requests.running";
