@@ -198,7 +198,8 @@ class TelemetryServerTest {
         HttpResponse<String> bad = send("POST", "/v1/chat/completions", "{\"messages\":[],\"max_tokens\":2}");
         assertThat(bad.statusCode()).isEqualTo(400);
         telemetry.flushTraces();
-        List<OtlpReceiver.Received> spans = receiver.await(r -> "invalid_request_error".equals(r.attr("error.type")),
+        List<OtlpReceiver.Received> spans = receiver.await(r -> "invalid_request_error".equals(r.attr("error.type"))
+                && r.span().getName().equals("chat"),
                 1, Duration.ofSeconds(20));
         assertThat(spans).isNotEmpty();
         assertThat(spans.getFirst().span().getName()).isEqualTo("chat");
@@ -222,6 +223,8 @@ class TelemetryServerTest {
             assertThat(send("POST", "/v1/chat/completions", chat("count me " + i, outputTokens, i % 2 == 0)).statusCode())
                     .isEqualTo(200);
         }
+        // one refused completion, so that the (lazily created) error counters exist for the file check below
+        assertThat(send("POST", "/v1/completions", "{\"prompt\":\"x\",\"max_tokens\":0}").statusCode()).isEqualTo(400);
         HttpResponse<String> scrape = send("GET", "/metrics", null);
         assertThat(scrape.statusCode()).isEqualTo(200);
         assertThat(scrape.headers().firstValue("content-type").orElse("")).startsWith("text/plain; version=0.0.4");
@@ -275,6 +278,23 @@ class TelemetryServerTest {
         }
         System.out.printf("scrape: %.0f us mean over %d, %d bytes, %d series%n", (System.nanoTime() - t0) / 1e3 / n, n,
                 sink.size(), after.samples().size());
+
+        // every series the shipped dashboard and alert rules query exists (no typo can hide a panel)
+        java.util.Set<String> families = new java.util.HashSet<>(after.names());
+        java.util.regex.Matcher declared = java.util.regex.Pattern.compile("(?m)^# TYPE (\\S+)").matcher(scrape.body());
+        while (declared.find()) {
+            families.add(declared.group(1));
+        }
+        for (String file : List.of("config/observability/alerts.yml", "config/observability/grafana/dashboards/llmstream.json")) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\b((?:gen_ai_server|llmstream|vllm:)[a-z_:]+)")
+                    .matcher(java.nio.file.Files.readString(java.nio.file.Path.of(file)));
+            while (m.find()) {
+                String name = m.group(1);
+                String base = name.replaceAll("_(bucket|count|sum|total)$", "");
+                assertThat(families.contains(name) || families.contains(base) || families.contains(base + "_total"))
+                        .as(file + " queries " + name).isTrue();
+            }
+        }
 
         HttpResponse<String> om = send("GET", "/metrics", null, "Accept", "application/openmetrics-text; version=1.0.0");
         assertThat(om.headers().firstValue("content-type").orElse("")).startsWith("application/openmetrics-text");
