@@ -47,7 +47,7 @@ MockEngine::MockEngine(const tls_engine_config& c, MockConfig model)
 MockEngine::~MockEngine() { shutdown(); }
 
 void MockEngine::info(tls_engine_info* out) const {
-    out->is_mock = 1;
+    out->warnings = "this is the CPU mock of TensorRT-LLM (a test double)";
     out->vocab_size = model_.vocab_size;
     out->max_batch_size = max_batch_;
     out->max_num_tokens = max_tokens_per_iter_;

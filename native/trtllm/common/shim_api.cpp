@@ -1,20 +1,19 @@
-// The C entry points of the mock shim: argument checks, then MockEngine behind the exception guard.
-#include "mock_engine.h"
+// The C entry points, identical for both backends: argument checks, then the backend (mock or real,
+// chosen by the include path: mock/backend.h or src/backend.h) behind the one exception guard.
+#include "backend.h"
 
 #include <cstring>
+#include <memory>
 #include <string>
 
 struct tls_engine {
-    std::unique_ptr<tls::mock::MockEngine> impl;
+    std::unique_ptr<tls::Backend> impl;
 };
 
 namespace tls {
-
-int32_t classify_exception(const std::exception&) noexcept { return TLS_ERR_INTERNAL; }
-
 namespace {
 
-tls::mock::MockEngine& engine_of(tls_engine* e) {
+Backend& engine_of(tls_engine* e) {
     if (e == nullptr || !e->impl) {
         throw ShimException(TLS_ERR_INVALID_ARGUMENT, "engine handle is null");
     }
@@ -33,21 +32,17 @@ void check_out(T* out, const char* what) {
 
 extern "C" {
 
-TLS_API const char* tls_version(void) { return "mock " TLS_STRINGIFY(TRTLLM_SHIM_ABI_VERSION); }
+TLS_API const char* tls_version(void) { return tls::backend_version(); }
 
-TLS_API int32_t tls_is_mock(void) { return 1; }
+TLS_API int32_t tls_is_mock(void) { return tls::backend_is_mock(); }
 
 TLS_API tls_error* tls_engine_create(const tls_engine_config* config, tls_engine** out) {
     return tls::guard([&] {
         tls::check_out(out, "out");
         *out = nullptr;
         tls::check_config(config);
-        tls::mock::MockConfig model = tls::mock::load_mock_config(config->engine_dir);
-        if (!model.fail_create.empty()) {
-            throw tls::ShimException(model.fail_create_code, model.fail_create);
-        }
         auto engine = std::make_unique<tls_engine>();
-        engine->impl = std::make_unique<tls::mock::MockEngine>(*config, std::move(model));
+        engine->impl = tls::create_backend(*config);
         *out = engine.release();
     });
 }
@@ -59,9 +54,9 @@ TLS_API tls_error* tls_engine_get_info(tls_engine* engine, tls_engine_info* out)
         std::memset(out, 0, sizeof(*out));
         out->size = sizeof(tls_engine_info);
         out->abi_version = TRTLLM_SHIM_ABI_VERSION;
-        out->trtllm_version = tls_version();
-        out->warnings = "this is the CPU mock of TensorRT-LLM (a test double)";
-        e.info(out);
+        out->trtllm_version = tls::backend_version();
+        out->is_mock = tls::backend_is_mock();
+        e.info(out); // also sets warnings (owned by the engine)
     });
 }
 
@@ -70,7 +65,7 @@ TLS_API tls_error* tls_engine_shutdown(tls_engine* engine) {
 }
 
 TLS_API void tls_engine_destroy(tls_engine* engine) {
-    delete engine; // ~MockEngine shuts down and joins the engine thread
+    delete engine; // the backend's destructor shuts it down first
 }
 
 TLS_API tls_error* tls_enqueue(tls_engine* engine, const tls_request* request, uint64_t* out_request_id) {
