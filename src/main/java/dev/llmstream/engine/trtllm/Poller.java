@@ -173,9 +173,7 @@ final class Poller implements Runnable {
     private void refreshStats(TrtllmShim.Stats stats, TrtllmShim.IterStats iter, IntPointer iterCount) {
         lastStatsNanos = System.nanoTime();
         try {
-            engine.stats(stats);
-            counters.gauges(new EngineCounters.Gauges(stats.active_requests(), stats.queued_requests(),
-                    stats.kv_max_blocks(), stats.kv_used_blocks(), stats.iterations()));
+            counters.gauges(readGauges(engine, stats));
             int n;
             do {
                 n = engine.iterationStats(iter, iterCount);
@@ -186,6 +184,13 @@ final class Poller implements Runnable {
         } catch (ShimCallException e) {
             LOG.debug("stats refresh failed: {}", e.getMessage());
         }
+    }
+
+    /** The native gauges into {@code stats} (a struct owned by the caller); any thread. */
+    static EngineCounters.Gauges readGauges(NativeEngine engine, TrtllmShim.Stats stats) {
+        engine.stats(stats);
+        return new EngineCounters.Gauges(stats.active_requests(), stats.queued_requests(), stats.kv_max_blocks(),
+                stats.kv_used_blocks(), stats.iterations());
     }
 
     private void emitStep(TrtllmShim.IterStats s) {

@@ -98,6 +98,9 @@ public final class TrtllmEngine implements InferenceEngine {
         try {
             ShimInfo shim = n.info();
             TrtllmEngine engine = new TrtllmEngine(config, n, shim, EngineClock.calibrate());
+            try (TrtllmShim.Stats stats = new TrtllmShim.Stats()) {
+                engine.counters.gauges(Poller.readGauges(n, stats)); // stats() is right before the first poll
+            }
             engine.pollerThread.start();
             LOG.info("trtllm engine ready: {} ({}), vocab {}, max seq {}, batch {}, {} tokens/iteration, KV {} x {}"
                             + " tokens, reuse {}, speculation {}{}", engine.info.model(), shim.version(),
