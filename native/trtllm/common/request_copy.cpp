@@ -33,8 +33,8 @@ void check_tokens(const int32_t* tokens, uint32_t n, int32_t vocab_size, const c
 
 } // namespace
 
-std::vector<std::vector<int32_t>> copy_paths(const int32_t* values, const int32_t* offsets, uint32_t count,
-                                             const char* what) {
+std::vector<std::vector<int32_t>> copy_paths(const int32_t* values, uint32_t values_len, const int32_t* offsets,
+                                             uint32_t count, const char* what) {
     std::vector<std::vector<int32_t>> out;
     if (count == 0) {
         return out;
@@ -48,9 +48,12 @@ std::vector<std::vector<int32_t>> copy_paths(const int32_t* values, const int32_
     if (offsets[0] != 0) {
         invalid(std::string(what) + ": offsets[0] must be 0");
     }
+    if (values_len > kMaxListTokens) {
+        invalid(std::string(what) + ": too many values");
+    }
     int32_t total = offsets[count];
-    if (total < 0 || static_cast<uint32_t>(total) > kMaxListTokens) {
-        invalid(std::string(what) + ": total length out of range");
+    if (total < 0 || static_cast<uint32_t>(total) != values_len) {
+        invalid(std::string(what) + ": the last offset must equal the number of values");
     }
     out.reserve(count);
     for (uint32_t i = 0; i < count; i++) {
@@ -93,8 +96,10 @@ RequestSpec copy_request(const tls_request* r, int32_t vocab_size) {
     s.streaming = r->streaming != 0;
     s.end_id = r->end_id;
     s.pad_id = r->pad_id;
-    s.stop_sequences = copy_paths(r->stop_tokens, r->stop_offsets, r->num_stop_sequences, "stop sequences");
-    s.bad_sequences = copy_paths(r->bad_tokens, r->bad_offsets, r->num_bad_sequences, "bad sequences");
+    s.stop_sequences =
+        copy_paths(r->stop_tokens, r->num_stop_tokens, r->stop_offsets, r->num_stop_sequences, "stop sequences");
+    s.bad_sequences =
+        copy_paths(r->bad_tokens, r->num_bad_tokens, r->bad_offsets, r->num_bad_sequences, "bad sequences");
 
     s.sampling_set = r->sampling_set;
     s.temperature = r->temperature;

@@ -147,8 +147,9 @@ RequestSpec copy_request(const tls_request* request, int32_t vocab_size);
 // Checks the config struct itself (size, ABI, engine_dir, ranges); throws like copy_request.
 void check_config(const tls_engine_config* config);
 
-// Copies a flattened (values, offsets, count) path list, checking offsets; `what` names it.
-std::vector<std::vector<int32_t>> copy_paths(const int32_t* values, const int32_t* offsets, uint32_t count,
-                                             const char* what);
+// Copies a flattened path list (values_len values; count + 1 offsets into them), checking every
+// offset against values_len; `what` names the list in errors.
+std::vector<std::vector<int32_t>> copy_paths(const int32_t* values, uint32_t values_len, const int32_t* offsets,
+                                             uint32_t count, const char* what);
 
 } // namespace tls

@@ -16,7 +16,8 @@
  *     with tls_error_free(). No C++ exception ever crosses this boundary.
  *   - Every config struct starts with `size` and has a *_defaults() initialiser; always call it
  *     first, then overwrite fields. The shim rejects a struct smaller than the one it was built with.
- *   - The shim copies everything it needs out of request structs before tls_enqueue returns.
+ *   - Every array comes with its length; the shim copies everything it needs out of request
+ *     structs before tls_enqueue returns.
  *   - Timestamps are nanoseconds of the shim's steady (monotonic) clock; tls_clock_pair() samples it
  *     together with the Unix clock so callers can convert.
  *   - Thread safety: tls_enqueue, tls_cancel, tls_wake and tls_stats may be called from any thread.
@@ -109,10 +110,12 @@ typedef struct tls_engine_config {
     int32_t decoding_mode;                /* TLS_DECODING_AUTO */
     uint32_t medusa_choice_count;         /* number of tree paths */
     const int32_t* medusa_choice_values;  /* all paths, concatenated */
-    const int32_t* medusa_choice_offsets; /* medusa_choice_count + 1 entries, [0] = 0 */
+    const int32_t* medusa_choice_offsets; /* medusa_choice_count + 1 entries, [0] = 0, last = values_len */
     const int32_t* eagle_choice_values;   /* EAGLE-1 tree, same layout */
     const int32_t* eagle_choice_offsets;
     uint32_t eagle_choice_count;
+    uint32_t medusa_choice_values_len;    /* entries in medusa_choice_values */
+    uint32_t eagle_choice_values_len;     /* entries in eagle_choice_values */
     int32_t eagle_use_dynamic_tree;       /* 1: EAGLE-2 */
     int32_t eagle_greedy;                 /* 1: greedy acceptance; 0: typical acceptance */
     float eagle_posterior_threshold;      /* <= 0: unset */
@@ -185,15 +188,17 @@ typedef struct tls_request {
     const int32_t* input_tokens;
     uint32_t num_input_tokens;
     int32_t max_tokens;
-    int32_t streaming; /* 1: a record per iteration with the new tokens only */
+    int32_t streaming; /* 1 (the default): a record per iteration with the new tokens only */
     int32_t end_id;    /* < 0: unset. One id only; other end tokens go in stop sequences */
     int32_t pad_id;    /* < 0: unset */
     uint32_t num_stop_sequences;
-    const int32_t* stop_tokens;  /* token-id sequences, concatenated */
-    const int32_t* stop_offsets; /* num_stop_sequences + 1 entries, [0] = 0, non-decreasing */
+    const int32_t* stop_tokens;  /* token-id sequences, concatenated (num_stop_tokens entries) */
+    const int32_t* stop_offsets; /* num_stop_sequences + 1 entries, [0] = 0, non-decreasing, last = num_stop_tokens */
     const int32_t* bad_tokens;   /* same layout: sequences never to generate */
     const int32_t* bad_offsets;
     uint32_t num_bad_sequences;
+    uint32_t num_stop_tokens;
+    uint32_t num_bad_tokens;
     float temperature;
     float top_p;
     float min_p;

@@ -255,11 +255,13 @@ void MockEngine::push_record(MockRequest& r, uint16_t flags, uint8_t reason, con
     p.first_scheduled_ns = r.scheduled_ns;
     p.first_token_ns = r.first_token_ns;
     p.last_token_ns = r.last_token_ns;
-    p.kv_total_blocks = r.scheduled_ns == 0 ? 0 : r.prompt_blocks + kv_.blocks_for(static_cast<int64_t>(r.output.size()));
+    int32_t output_blocks = kv_.blocks_for(static_cast<int64_t>(r.output.size()));
+    p.kv_total_blocks = r.scheduled_ns == 0 ? 0 : r.prompt_blocks + output_blocks;
     p.kv_reused_blocks = r.reused_blocks;
     p.kv_new_blocks = p.kv_total_blocks - r.reused_blocks;
     p.kv_missed_blocks = r.scheduled_ns == 0 ? 0 : r.prompt_blocks - r.reused_blocks;
-    p.kv_hit_rate = r.prompt_blocks == 0 ? 0.0f : static_cast<float>(r.reused_blocks) / static_cast<float>(r.prompt_blocks);
+    p.kv_hit_rate = r.prompt_blocks == 0 ? 0.0f
+                                          : static_cast<float>(r.reused_blocks) / static_cast<float>(r.prompt_blocks);
     p.spec_draft_tokens = r.drafted;
     p.spec_accepted_tokens = r.accepted;
     p.spec_acceptance_rate = r.drafted == 0 ? 0.0f : static_cast<float>(r.accepted) / static_cast<float>(r.drafted);

@@ -10,8 +10,9 @@
 namespace tls::real {
 namespace {
 
-std::vector<std::vector<int32_t>> tree(const int32_t* values, const int32_t* offsets, uint32_t count, const char* what) {
-    return copy_paths(values, offsets, count, what);
+std::vector<std::vector<int32_t>> tree(const int32_t* values, uint32_t values_len, const int32_t* offsets,
+                                       uint32_t count, const char* what) {
+    return copy_paths(values, values_len, offsets, count, what);
 }
 
 void note(std::string& warnings, const std::string& text) {
@@ -128,7 +129,8 @@ tle::ExecutorConfig build_executor_config(const tls_engine_config& c, const Engi
     tle::DecodingConfig dc;
     switch (mode) {
     case TLS_DECODING_MEDUSA: {
-        auto choices = tree(c.medusa_choice_values, c.medusa_choice_offsets, c.medusa_choice_count, "medusa choices");
+        auto choices = tree(c.medusa_choice_values, c.medusa_choice_values_len, c.medusa_choice_offsets,
+                            c.medusa_choice_count, "medusa choices");
         if (choices.empty()) {
             throw ShimException(TLS_ERR_INVALID_ARGUMENT, "a Medusa engine needs medusa choices");
         }
@@ -139,7 +141,8 @@ tle::ExecutorConfig build_executor_config(const tls_engine_config& c, const Engi
     case TLS_DECODING_EAGLE: {
         std::optional<tle::EagleChoices> choices;
         if (c.eagle_choice_count > 0) {
-            choices = tree(c.eagle_choice_values, c.eagle_choice_offsets, c.eagle_choice_count, "eagle choices");
+            choices = tree(c.eagle_choice_values, c.eagle_choice_values_len, c.eagle_choice_offsets,
+                           c.eagle_choice_count, "eagle choices");
         }
         std::optional<float> threshold;
         if (c.eagle_posterior_threshold > 0.0f) {
@@ -150,7 +153,8 @@ tle::ExecutorConfig build_executor_config(const tls_engine_config& c, const Engi
             top_k = c.eagle_dynamic_tree_max_top_k;
         }
         dc.setDecodingMode(tle::DecodingMode::Eagle());
-        dc.setEagleConfig(tle::EagleConfig(choices, c.eagle_greedy != 0, threshold, c.eagle_use_dynamic_tree != 0, top_k));
+        dc.setEagleConfig(
+            tle::EagleConfig(choices, c.eagle_greedy != 0, threshold, c.eagle_use_dynamic_tree != 0, top_k));
         break;
     }
     case TLS_DECODING_LOOKAHEAD: {

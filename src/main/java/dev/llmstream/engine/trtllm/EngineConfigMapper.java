@@ -39,11 +39,13 @@ final class EngineConfigMapper {
         n.decoding_mode(sp.mode().code());
         if (sp.medusaChoices().length > 0) {
             Flattened f = Flattened.of(sp.medusaChoices());
-            n.medusa_choice_count(f.count()).medusa_choice_values(f.values()).medusa_choice_offsets(f.offsets());
+            n.medusa_choice_count(f.count()).medusa_choice_values(f.values()).medusa_choice_offsets(f.offsets())
+                    .medusa_choice_values_len(f.valuesLength());
         }
         if (sp.eagleChoices().length > 0) {
             Flattened f = Flattened.of(sp.eagleChoices());
-            n.eagle_choice_count(f.count()).eagle_choice_values(f.values()).eagle_choice_offsets(f.offsets());
+            n.eagle_choice_count(f.count()).eagle_choice_values(f.values()).eagle_choice_offsets(f.offsets())
+                    .eagle_choice_values_len(f.valuesLength());
         }
         n.eagle_use_dynamic_tree(sp.eagleDynamicTree() ? 1 : 0)
                 .lookahead_window(sp.lookaheadWindow())
@@ -52,8 +54,8 @@ final class EngineConfigMapper {
         return n;
     }
 
-    /** A list of token paths as the shim's (values, offsets, count) triple, in native memory. */
-    record Flattened(IntPointer values, IntPointer offsets, int count) {
+    /** A list of token paths as the shim's (values, values length, offsets, count), in native memory. */
+    record Flattened(IntPointer values, int valuesLength, IntPointer offsets, int count) {
         static Flattened of(int[][] paths) {
             int[] offsets = new int[paths.length + 1];
             for (int i = 0; i < paths.length; i++) {
@@ -63,9 +65,9 @@ final class EngineConfigMapper {
             for (int i = 0; i < paths.length; i++) {
                 System.arraycopy(paths[i], 0, values, offsets[i], paths[i].length);
             }
-            // an empty value array still needs a valid pointer when count > 0 is impossible here
-            return new Flattened(new IntPointer(values.length == 0 ? new int[1] : values), new IntPointer(offsets),
-                    paths.length);
+            // JavaCPP cannot allocate 0 ints; an unused dummy keeps the pointer valid (length stays 0)
+            return new Flattened(new IntPointer(values.length == 0 ? new int[1] : values), values.length,
+                    new IntPointer(offsets), paths.length);
         }
     }
 }

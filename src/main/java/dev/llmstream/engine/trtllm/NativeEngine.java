@@ -95,7 +95,8 @@ final class NativeEngine {
                         .priority(r.priority());
                 if (r.stopSequences().length > 0) {
                     EngineConfigMapper.Flattened f = EngineConfigMapper.Flattened.of(r.stopSequences());
-                    n.num_stop_sequences(f.count()).stop_tokens(f.values()).stop_offsets(f.offsets());
+                    n.num_stop_sequences(f.count()).stop_tokens(f.values()).stop_offsets(f.offsets())
+                            .num_stop_tokens(f.valuesLength());
                 }
                 if (r.cacheSalt() != 0) {
                     n.has_cache_salt(1).cache_salt(r.cacheSalt());

@@ -58,7 +58,8 @@ final class PollBufferDecoder {
     static int decode(ByteBuffer buffer, long bytes, int count, Consumer<PollRecord> sink) {
         ByteBuffer b = buffer.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         if (bytes < 0 || bytes > b.capacity()) {
-            throw new MalformedBufferException("poll result of " + bytes + " bytes exceeds the buffer of " + b.capacity());
+            throw new MalformedBufferException("poll result of " + bytes + " bytes exceeds the buffer of "
+                    + b.capacity());
         }
         int limit = (int) bytes;
         int off = 0;

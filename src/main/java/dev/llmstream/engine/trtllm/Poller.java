@@ -120,7 +120,8 @@ final class Poller implements Runnable {
                 return false;
             }
             running = false;
-            onFatal.accept("TensorRT-LLM poll failed (" + ShimCallException.codeName(e.code()) + "): " + e.getMessage());
+            onFatal.accept("TensorRT-LLM poll failed (" + ShimCallException.codeName(e.code()) + "): "
+                    + e.getMessage());
             return false;
         }
         int count = result.count();

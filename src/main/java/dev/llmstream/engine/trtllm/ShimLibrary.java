@@ -72,7 +72,8 @@ public final class ShimLibrary {
             return failure("native library directory " + nativeDir + " does not exist");
         }
         String os = System.getProperty("os.name", "") + "/" + System.getProperty("os.arch", "");
-        if (!os.toLowerCase(java.util.Locale.ROOT).startsWith("linux/") || !os.endsWith("amd64") && !os.endsWith("x86_64")) {
+        boolean linux = os.toLowerCase(java.util.Locale.ROOT).startsWith("linux/");
+        if (!linux || !os.endsWith("amd64") && !os.endsWith("x86_64")) {
             return failure("the TensorRT-LLM engine runs on linux-x86_64 only (this is " + os + ")");
         }
         String location;

@@ -1,6 +1,7 @@
 package dev.llmstream.engine.trtllm;
 
 import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.Pointer;
@@ -60,110 +61,43 @@ public final class TrtllmShim {
 
         private native void allocate();
 
-        @MemberGetter
-        public native @Cast("uint32_t") int size();
-
-        @MemberGetter
-        public native @Cast("uint32_t") int abi_version();
-
-        @MemberSetter
-        public native EngineConfig engine_dir(@Cast("const char*") BytePointer v);
-
-        @MemberSetter
-        public native EngineConfig max_beam_width(int v);
-
-        @MemberSetter
-        public native EngineConfig max_batch_size(int v);
-
-        @MemberSetter
-        public native EngineConfig max_num_tokens(int v);
-
-        @MemberSetter
-        public native EngineConfig capacity_policy(int v);
-
-        @MemberSetter
-        public native EngineConfig enable_chunked_context(int v);
-
-        @MemberSetter
-        public native EngineConfig max_queue_size(int v);
-
-        @MemberSetter
-        public native EngineConfig iter_stats_max(int v);
-
-        @MemberSetter
-        public native EngineConfig request_stats_max(int v);
-
-        @MemberSetter
-        public native EngineConfig kv_enable_block_reuse(int v);
-
-        @MemberSetter
-        public native EngineConfig kv_enable_partial_reuse(int v);
-
-        @MemberSetter
-        public native EngineConfig kv_free_gpu_mem_fraction(float v);
-
-        @MemberSetter
-        public native EngineConfig kv_max_tokens(int v);
-
-        @MemberSetter
-        public native EngineConfig kv_host_cache_bytes(@Cast("int64_t") long v);
-
-        @MemberSetter
-        public native EngineConfig kv_event_buffer_size(@Cast("int64_t") long v);
-
-        @MemberSetter
-        public native EngineConfig decoding_mode(int v);
-
-        @MemberSetter
-        public native EngineConfig medusa_choice_count(@Cast("uint32_t") int v);
-
-        @MemberSetter
-        public native EngineConfig medusa_choice_values(@Cast("const int32_t*") IntPointer v);
-
-        @MemberSetter
-        public native EngineConfig medusa_choice_offsets(@Cast("const int32_t*") IntPointer v);
-
-        @MemberSetter
-        public native EngineConfig eagle_choice_count(@Cast("uint32_t") int v);
-
-        @MemberSetter
-        public native EngineConfig eagle_choice_values(@Cast("const int32_t*") IntPointer v);
-
-        @MemberSetter
-        public native EngineConfig eagle_choice_offsets(@Cast("const int32_t*") IntPointer v);
-
-        @MemberSetter
-        public native EngineConfig eagle_use_dynamic_tree(int v);
-
-        @MemberSetter
-        public native EngineConfig eagle_greedy(int v);
-
-        @MemberSetter
-        public native EngineConfig eagle_posterior_threshold(float v);
-
-        @MemberSetter
-        public native EngineConfig eagle_dynamic_tree_max_top_k(int v);
-
-        @MemberSetter
-        public native EngineConfig lookahead_window(int v);
-
-        @MemberSetter
-        public native EngineConfig lookahead_ngram(int v);
-
-        @MemberSetter
-        public native EngineConfig lookahead_verification_set(int v);
-
-        @MemberSetter
-        public native EngineConfig cuda_graph_mode(int v);
-
-        @MemberSetter
-        public native EngineConfig cuda_graph_cache_size(int v);
-
-        @MemberSetter
-        public native EngineConfig multi_block_mode(int v);
-
-        @MemberSetter
-        public native EngineConfig device_id(int v);
+        @MemberGetter public native @Cast("uint32_t") int size();
+        @MemberGetter public native @Cast("uint32_t") int abi_version();
+        @MemberSetter public native EngineConfig engine_dir(@Cast("const char*") BytePointer v);
+        @MemberSetter public native EngineConfig max_beam_width(int v);
+        @MemberSetter public native EngineConfig max_batch_size(int v);
+        @MemberSetter public native EngineConfig max_num_tokens(int v);
+        @MemberSetter public native EngineConfig capacity_policy(int v);
+        @MemberSetter public native EngineConfig enable_chunked_context(int v);
+        @MemberSetter public native EngineConfig max_queue_size(int v);
+        @MemberSetter public native EngineConfig iter_stats_max(int v);
+        @MemberSetter public native EngineConfig request_stats_max(int v);
+        @MemberSetter public native EngineConfig kv_enable_block_reuse(int v);
+        @MemberSetter public native EngineConfig kv_enable_partial_reuse(int v);
+        @MemberSetter public native EngineConfig kv_free_gpu_mem_fraction(float v);
+        @MemberSetter public native EngineConfig kv_max_tokens(int v);
+        @MemberSetter public native EngineConfig kv_host_cache_bytes(@Cast("int64_t") long v);
+        @MemberSetter public native EngineConfig kv_event_buffer_size(@Cast("int64_t") long v);
+        @MemberSetter public native EngineConfig decoding_mode(int v);
+        @MemberSetter public native EngineConfig medusa_choice_count(@Cast("uint32_t") int v);
+        @MemberSetter public native EngineConfig medusa_choice_values(@Cast("const int32_t*") IntPointer v);
+        @MemberSetter public native EngineConfig medusa_choice_offsets(@Cast("const int32_t*") IntPointer v);
+        @MemberSetter public native EngineConfig eagle_choice_count(@Cast("uint32_t") int v);
+        @MemberSetter public native EngineConfig medusa_choice_values_len(@Cast("uint32_t") int v);
+        @MemberSetter public native EngineConfig eagle_choice_values_len(@Cast("uint32_t") int v);
+        @MemberSetter public native EngineConfig eagle_choice_values(@Cast("const int32_t*") IntPointer v);
+        @MemberSetter public native EngineConfig eagle_choice_offsets(@Cast("const int32_t*") IntPointer v);
+        @MemberSetter public native EngineConfig eagle_use_dynamic_tree(int v);
+        @MemberSetter public native EngineConfig eagle_greedy(int v);
+        @MemberSetter public native EngineConfig eagle_posterior_threshold(float v);
+        @MemberSetter public native EngineConfig eagle_dynamic_tree_max_top_k(int v);
+        @MemberSetter public native EngineConfig lookahead_window(int v);
+        @MemberSetter public native EngineConfig lookahead_ngram(int v);
+        @MemberSetter public native EngineConfig lookahead_verification_set(int v);
+        @MemberSetter public native EngineConfig cuda_graph_mode(int v);
+        @MemberSetter public native EngineConfig cuda_graph_cache_size(int v);
+        @MemberSetter public native EngineConfig multi_block_mode(int v);
+        @MemberSetter public native EngineConfig device_id(int v);
     }
 
     /** {@code tls_engine_info}: what the loaded engine can do. */
@@ -176,53 +110,22 @@ public final class TrtllmShim {
 
         private native void allocate();
 
-        @MemberGetter
-        public native @Cast("uint32_t") int abi_version();
-
-        @MemberGetter
-        public native @Cast("const char*") BytePointer trtllm_version();
-
-        @MemberGetter
-        public native @Cast("const char*") BytePointer warnings();
-
-        @MemberGetter
-        public native int is_mock();
-
-        @MemberGetter
-        public native int vocab_size();
-
-        @MemberGetter
-        public native int max_batch_size();
-
-        @MemberGetter
-        public native int max_num_tokens();
-
-        @MemberGetter
-        public native int max_input_len();
-
-        @MemberGetter
-        public native int max_seq_len();
-
-        @MemberGetter
-        public native int max_beam_width();
-
-        @MemberGetter
-        public native int tokens_per_block();
-
-        @MemberGetter
-        public native int kv_max_blocks();
-
-        @MemberGetter
-        public native int kv_block_reuse();
-
-        @MemberGetter
-        public native int decoding_mode();
-
-        @MemberGetter
-        public native int max_draft_len();
-
-        @MemberGetter
-        public native @Cast("uint32_t") int capabilities();
+        @MemberGetter public native @Cast("uint32_t") int abi_version();
+        @MemberGetter public native @Cast("const char*") BytePointer trtllm_version();
+        @MemberGetter public native @Cast("const char*") BytePointer warnings();
+        @MemberGetter public native int is_mock();
+        @MemberGetter public native int vocab_size();
+        @MemberGetter public native int max_batch_size();
+        @MemberGetter public native int max_num_tokens();
+        @MemberGetter public native int max_input_len();
+        @MemberGetter public native int max_seq_len();
+        @MemberGetter public native int max_beam_width();
+        @MemberGetter public native int tokens_per_block();
+        @MemberGetter public native int kv_max_blocks();
+        @MemberGetter public native int kv_block_reuse();
+        @MemberGetter public native int decoding_mode();
+        @MemberGetter public native int max_draft_len();
+        @MemberGetter public native @Cast("uint32_t") int capabilities();
     }
 
     /** {@code tls_request}; fill with {@link #tls_request_defaults} first. */
@@ -235,110 +138,43 @@ public final class TrtllmShim {
 
         private native void allocate();
 
-        @MemberSetter
-        public native Request sampling_set(@Cast("uint32_t") int v);
-
-        @MemberSetter
-        public native Request client_id(@Cast("uint64_t") long v);
-
-        @MemberSetter
-        public native Request input_tokens(@Cast("const int32_t*") IntPointer v);
-
-        @MemberSetter
-        public native Request num_input_tokens(@Cast("uint32_t") int v);
-
-        @MemberSetter
-        public native Request max_tokens(int v);
-
-        @MemberSetter
-        public native Request streaming(int v);
-
-        @MemberSetter
-        public native Request end_id(int v);
-
-        @MemberSetter
-        public native Request pad_id(int v);
-
-        @MemberSetter
-        public native Request num_stop_sequences(@Cast("uint32_t") int v);
-
-        @MemberSetter
-        public native Request stop_tokens(@Cast("const int32_t*") IntPointer v);
-
-        @MemberSetter
-        public native Request stop_offsets(@Cast("const int32_t*") IntPointer v);
-
-        @MemberSetter
-        public native Request num_bad_sequences(@Cast("uint32_t") int v);
-
-        @MemberSetter
-        public native Request bad_tokens(@Cast("const int32_t*") IntPointer v);
-
-        @MemberSetter
-        public native Request bad_offsets(@Cast("const int32_t*") IntPointer v);
-
-        @MemberSetter
-        public native Request temperature(float v);
-
-        @MemberSetter
-        public native Request top_p(float v);
-
-        @MemberSetter
-        public native Request min_p(float v);
-
-        @MemberSetter
-        public native Request repetition_penalty(float v);
-
-        @MemberSetter
-        public native Request presence_penalty(float v);
-
-        @MemberSetter
-        public native Request frequency_penalty(float v);
-
-        @MemberSetter
-        public native Request top_k(int v);
-
-        @MemberSetter
-        public native Request min_tokens(int v);
-
-        @MemberSetter
-        public native Request num_return_sequences(int v);
-
-        @MemberSetter
-        public native Request seed(@Cast("uint64_t") long v);
-
-        @MemberSetter
-        public native Request return_log_probs(int v);
-
-        @MemberSetter
-        public native Request priority(float v);
-
-        @MemberSetter
-        public native Request allotted_time_ms(@Cast("int64_t") long v);
-
-        @MemberSetter
-        public native Request cache_salt(@Cast("uint64_t") long v);
-
-        @MemberSetter
-        public native Request has_cache_salt(int v);
-
-        @MemberSetter
-        public native Request num_logit_bias(@Cast("uint32_t") int v);
-
-        @MemberSetter
-        public native Request logit_bias_ids(@Cast("const int32_t*") IntPointer v);
-
-        @MemberSetter
-        public native Request logit_bias_values(@Cast("const float*") org.bytedeco.javacpp.FloatPointer v);
-
-        @MemberSetter
-        public native Request lookahead_window(int v);
-
-        @MemberSetter
-        public native Request lookahead_ngram(int v);
-
-        @MemberSetter
-        public native Request lookahead_verification_set(int v);
+        @MemberSetter public native Request sampling_set(@Cast("uint32_t") int v);
+        @MemberSetter public native Request client_id(@Cast("uint64_t") long v);
+        @MemberSetter public native Request input_tokens(@Cast("const int32_t*") IntPointer v);
+        @MemberSetter public native Request num_input_tokens(@Cast("uint32_t") int v);
+        @MemberSetter public native Request max_tokens(int v);
+        @MemberSetter public native Request streaming(int v);
+        @MemberSetter public native Request end_id(int v);
+        @MemberSetter public native Request pad_id(int v);
+        @MemberSetter public native Request num_stop_sequences(@Cast("uint32_t") int v);
+        @MemberSetter public native Request stop_tokens(@Cast("const int32_t*") IntPointer v);
+        @MemberSetter public native Request stop_offsets(@Cast("const int32_t*") IntPointer v);
+        @MemberSetter public native Request num_bad_sequences(@Cast("uint32_t") int v);
+        @MemberSetter public native Request num_stop_tokens(@Cast("uint32_t") int v);
+        @MemberSetter public native Request num_bad_tokens(@Cast("uint32_t") int v);
+        @MemberSetter public native Request bad_tokens(@Cast("const int32_t*") IntPointer v);
+        @MemberSetter public native Request bad_offsets(@Cast("const int32_t*") IntPointer v);
+        @MemberSetter public native Request temperature(float v);
+        @MemberSetter public native Request top_p(float v);
+        @MemberSetter public native Request min_p(float v);
+        @MemberSetter public native Request repetition_penalty(float v);
+        @MemberSetter public native Request presence_penalty(float v);
+        @MemberSetter public native Request frequency_penalty(float v);
+        @MemberSetter public native Request top_k(int v);
+        @MemberSetter public native Request min_tokens(int v);
+        @MemberSetter public native Request num_return_sequences(int v);
+        @MemberSetter public native Request seed(@Cast("uint64_t") long v);
+        @MemberSetter public native Request return_log_probs(int v);
+        @MemberSetter public native Request priority(float v);
+        @MemberSetter public native Request allotted_time_ms(@Cast("int64_t") long v);
+        @MemberSetter public native Request cache_salt(@Cast("uint64_t") long v);
+        @MemberSetter public native Request has_cache_salt(int v);
+        @MemberSetter public native Request num_logit_bias(@Cast("uint32_t") int v);
+        @MemberSetter public native Request logit_bias_ids(@Cast("const int32_t*") IntPointer v);
+        @MemberSetter public native Request logit_bias_values(@Cast("const float*") FloatPointer v);
+        @MemberSetter public native Request lookahead_window(int v);
+        @MemberSetter public native Request lookahead_ngram(int v);
+        @MemberSetter public native Request lookahead_verification_set(int v);
     }
 
     /** {@code tls_poll_result}. */
@@ -351,14 +187,9 @@ public final class TrtllmShim {
 
         private native void allocate();
 
-        @MemberGetter
-        public native @Cast("uint64_t") long bytes();
-
-        @MemberGetter
-        public native @Cast("uint32_t") int count();
-
-        @MemberGetter
-        public native @Cast("uint32_t") int pending();
+        @MemberGetter public native @Cast("uint64_t") long bytes();
+        @MemberGetter public native @Cast("uint32_t") int count();
+        @MemberGetter public native @Cast("uint32_t") int pending();
     }
 
     /** {@code tls_stats}: gauges and counters. */
@@ -371,41 +202,18 @@ public final class TrtllmShim {
 
         private native void allocate();
 
-        @MemberGetter
-        public native int active_requests();
-
-        @MemberGetter
-        public native int queued_requests();
-
-        @MemberGetter
-        public native int kv_max_blocks();
-
-        @MemberGetter
-        public native int kv_free_blocks();
-
-        @MemberGetter
-        public native int kv_used_blocks();
-
-        @MemberGetter
-        public native int kv_tokens_per_block();
-
-        @MemberGetter
-        public native float kv_hit_rate();
-
-        @MemberGetter
-        public native @Cast("uint64_t") long iterations();
-
-        @MemberGetter
-        public native @Cast("int64_t") long kv_reused_blocks();
-
-        @MemberGetter
-        public native @Cast("int64_t") long kv_missed_blocks();
-
-        @MemberGetter
-        public native @Cast("int64_t") long gpu_mem_bytes();
-
-        @MemberGetter
-        public native @Cast("uint64_t") long in_flight();
+        @MemberGetter public native int active_requests();
+        @MemberGetter public native int queued_requests();
+        @MemberGetter public native int kv_max_blocks();
+        @MemberGetter public native int kv_free_blocks();
+        @MemberGetter public native int kv_used_blocks();
+        @MemberGetter public native int kv_tokens_per_block();
+        @MemberGetter public native float kv_hit_rate();
+        @MemberGetter public native @Cast("uint64_t") long iterations();
+        @MemberGetter public native @Cast("int64_t") long kv_reused_blocks();
+        @MemberGetter public native @Cast("int64_t") long kv_missed_blocks();
+        @MemberGetter public native @Cast("int64_t") long gpu_mem_bytes();
+        @MemberGetter public native @Cast("uint64_t") long in_flight();
     }
 
     /** An array of {@code tls_iter_stats}; select an element with {@link #position(long)}. */
@@ -423,50 +231,21 @@ public final class TrtllmShim {
             return (IterStats) super.position(p);
         }
 
-        @MemberGetter
-        public native @Cast("uint64_t") long iter();
-
-        @MemberGetter
-        public native @Cast("int64_t") long end_ns();
-
-        @MemberGetter
-        public native @Cast("int64_t") long latency_ns();
-
-        @MemberGetter
-        public native int active_requests();
-
-        @MemberGetter
-        public native int queued_requests();
-
-        @MemberGetter
-        public native int completed_requests();
-
-        @MemberGetter
-        public native int scheduled_requests();
-
-        @MemberGetter
-        public native int context_requests();
-
-        @MemberGetter
-        public native int generation_requests();
-
-        @MemberGetter
-        public native int paused_requests();
-
-        @MemberGetter
-        public native int context_tokens();
-
-        @MemberGetter
-        public native int kv_used_blocks();
-
-        @MemberGetter
-        public native int kv_max_blocks();
-
-        @MemberGetter
-        public native @Cast("int64_t") long draft_tokens();
-
-        @MemberGetter
-        public native @Cast("int64_t") long accepted_tokens();
+        @MemberGetter public native @Cast("uint64_t") long iter();
+        @MemberGetter public native @Cast("int64_t") long end_ns();
+        @MemberGetter public native @Cast("int64_t") long latency_ns();
+        @MemberGetter public native int active_requests();
+        @MemberGetter public native int queued_requests();
+        @MemberGetter public native int completed_requests();
+        @MemberGetter public native int scheduled_requests();
+        @MemberGetter public native int context_requests();
+        @MemberGetter public native int generation_requests();
+        @MemberGetter public native int paused_requests();
+        @MemberGetter public native int context_tokens();
+        @MemberGetter public native int kv_used_blocks();
+        @MemberGetter public native int kv_max_blocks();
+        @MemberGetter public native @Cast("int64_t") long draft_tokens();
+        @MemberGetter public native @Cast("int64_t") long accepted_tokens();
     }
 
     public static native @Cast("uint32_t") int tls_abi_version();
@@ -475,7 +254,8 @@ public final class TrtllmShim {
 
     public static native int tls_is_mock();
 
-    public static native void tls_clock_pair(@Cast("int64_t*") LongPointer steadyNs, @Cast("int64_t*") LongPointer unixNs);
+    public static native void tls_clock_pair(@Cast("int64_t*") LongPointer steadyNs,
+                                             @Cast("int64_t*") LongPointer unixNs);
 
     public static native void tls_engine_config_defaults(EngineConfig config);
 

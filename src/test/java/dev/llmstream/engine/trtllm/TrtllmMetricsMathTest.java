@@ -18,7 +18,8 @@ class TrtllmMetricsMathTest {
         assertThat(MetricsMath.cachedPromptTokens(0, 16, 100)).isZero();
         assertThat(MetricsMath.cachedPromptTokens(-1, 16, 100)).isZero();
         assertThat(MetricsMath.cachedPromptTokens(3, 0, 100)).isZero();
-        assertThat(MetricsMath.cachedPromptTokens(Integer.MAX_VALUE, 64, Integer.MAX_VALUE)).isEqualTo(Integer.MAX_VALUE);
+        assertThat(MetricsMath.cachedPromptTokens(Integer.MAX_VALUE, 64, Integer.MAX_VALUE))
+                .isEqualTo(Integer.MAX_VALUE);
     }
 
     @Test

@@ -94,7 +94,8 @@ class TrtllmMockFailuresTest {
 
     @Test
     void aFailedPollFailsEveryRequestInFlightAndTheEngine() throws Exception {
-        try (TrtllmEngine e = MockShim.start("poll-fail", 8, "vocab_size=1000", "step_us=1000", "poll_fail_token=997")) {
+        try (TrtllmEngine e = MockShim.start("poll-fail", 8, "vocab_size=1000", "step_us=1000",
+                "poll_fail_token=997")) {
             CountDownLatch first = new CountDownLatch(1);
             RecordingListener running = new RecordingListener(o -> first.countDown());
             e.submit(req("running", 1, 4, 100_000), running);

@@ -35,7 +35,8 @@ class TrtllmOutputAssemblerTest {
 
     private static PerfBlock perf(long firstToken, long lastToken, int reused) {
         // steady times: the engine saw the request at 4.2 ms and scheduled it at 4.3 ms (5.3 ms as nanoTime)
-        return new PerfBlock(4_200_000, 4_300_000, firstToken, lastToken, 3, 3 - reused, reused, 3 - reused, -1f, 0f, 0, 0);
+        return new PerfBlock(4_200_000, 4_300_000, firstToken, lastToken, 3, 3 - reused, reused, 3 - reused, -1f, 0f,
+                0, 0);
     }
 
     private static PollRecord rec(int flags, int reason, int[] tokens, PerfBlock p) {

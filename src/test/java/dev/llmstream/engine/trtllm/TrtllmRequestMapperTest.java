@@ -77,7 +77,8 @@ class TrtllmRequestMapperTest {
                 "prompt token id 100 is outside the vocabulary (0..99)"));
         RequestMapper.Plan negative = mapper.plan(req(new int[] {-1}, SamplingParams.greedy(), 10, null, false, 0), 1);
         assertThat(((RequestMapper.Plan.Rejected) negative).reason()).isEqualTo(FinishReason.ERROR);
-        RequestMapper.Plan stop = mapper.plan(req(new int[] {1}, SamplingParams.greedy(), 10, new int[] {-3}, false, 0), 1);
+        RequestMapper.Plan stop =
+                mapper.plan(req(new int[] {1}, SamplingParams.greedy(), 10, new int[] {-3}, false, 0), 1);
         assertThat(((RequestMapper.Plan.Rejected) stop).reason()).isEqualTo(FinishReason.ERROR);
         SamplingParams nan = new SamplingParams(1f, 0, 1f, 0f, 1f, Float.NaN, 0f, 1L, null, null, false, 0);
         assertThat(((RequestMapper.Plan.Rejected) mapper.plan(req(new int[] {1}, nan, 10, null, false, 0), 1)).reason())
@@ -95,11 +96,15 @@ class TrtllmRequestMapperTest {
         assertThat(enqueued(req(new int[60], SamplingParams.greedy(), 10, null, false, 0)).maxTokens()).isEqualTo(4);
     }
 
+    private float priority(int spi) {
+        return enqueued(req(new int[] {1}, SamplingParams.greedy(), 1, null, false, spi)).priority();
+    }
+
     @Test
     void priorityLowerFirstBecomesExecutorPriorityHigherFirst() {
-        assertThat(enqueued(req(new int[] {1}, SamplingParams.greedy(), 1, null, false, 0)).priority()).isEqualTo(0.5f);
-        assertThat(enqueued(req(new int[] {1}, SamplingParams.greedy(), 1, null, false, -4)).priority()).isEqualTo(0.7f);
-        assertThat(enqueued(req(new int[] {1}, SamplingParams.greedy(), 1, null, false, 100)).priority()).isZero();
-        assertThat(enqueued(req(new int[] {1}, SamplingParams.greedy(), 1, null, false, -100)).priority()).isEqualTo(1f);
+        assertThat(priority(0)).isEqualTo(0.5f);
+        assertThat(priority(-4)).isEqualTo(0.7f);
+        assertThat(priority(100)).isZero();
+        assertThat(priority(-100)).isEqualTo(1f);
     }
 }
