@@ -30,9 +30,17 @@ namespace {
 
 constexpr uint64_t align8(uint64_t n) noexcept { return (n + 7u) & ~uint64_t(7); }
 
+// Long messages are cut at TLS_RECORD_MAX_ERROR_BYTES, on a UTF-8 character boundary.
 uint32_t error_len(const Record& r) noexcept {
-    return static_cast<uint32_t>(r.error.size() > TLS_RECORD_MAX_ERROR_BYTES ? TLS_RECORD_MAX_ERROR_BYTES
-                                                                             : r.error.size());
+    size_t n = r.error.size();
+    if (n <= TLS_RECORD_MAX_ERROR_BYTES) {
+        return static_cast<uint32_t>(n);
+    }
+    n = TLS_RECORD_MAX_ERROR_BYTES;
+    while (n > 0 && (static_cast<unsigned char>(r.error[n]) & 0xC0u) == 0x80u) {
+        n--; // r.error[n] continues the character that starts before the cut
+    }
+    return static_cast<uint32_t>(n);
 }
 
 bool has_logprobs(const Record& r) noexcept {

@@ -62,6 +62,8 @@ void apply(MockConfig& c, const std::string& key, const std::string& value) {
         c.error_after = i32(0, 1 << 22);
     } else if (key == "poll_fail_token") {
         c.poll_fail_token = i32(-1, 1 << 24);
+    } else if (key == "error_text") {
+        c.error_text = value;
     } else if (key == "fail_create") {
         c.fail_create = value;
     } else if (key == "fail_create_code") {

@@ -21,7 +21,8 @@ struct MockConfig {
     // fault injection, keyed on the FIRST prompt token of a request
     int32_t fail_enqueue_token = -1; // tls_enqueue fails with INVALID_ARGUMENT
     int32_t error_token = -1;        // the request ends with an error record ...
-    int32_t error_after = 1;         // ... after this many output tokens
+    int32_t error_after = 1;         // ... after this many output tokens ...
+    std::string error_text;          // ... with this message (default: names the request)
     int32_t poll_fail_token = -1;    // the next tls_poll after enqueueing it fails with INTERNAL
     std::string fail_create;         // non-empty: tls_engine_create fails with this message ...
     int32_t fail_create_code = 2;    // ... and this code (TLS_ERR_ENGINE_DIR)

@@ -188,7 +188,10 @@ void MockEngine::produce(MockRequest& r, int32_t count, int64_t now) {
 bool MockEngine::emit_token(MockRequest& r, int32_t token, int64_t now) {
     bool min_reached = static_cast<int32_t>(r.output.size()) >= r.spec.min_tokens;
     if (r.spec.input[0] == model_.error_token && static_cast<int32_t>(r.output.size()) >= model_.error_after) {
-        finish(r, TLS_FINISH_NOT_FINISHED, "mock: injected failure for request " + std::to_string(r.id), now);
+        finish(r, TLS_FINISH_NOT_FINISHED,
+               model_.error_text.empty() ? "mock: injected failure for request " + std::to_string(r.id)
+                                         : model_.error_text,
+               now);
         return false;
     }
     if (token == r.spec.end_id && r.spec.end_id >= 0) {

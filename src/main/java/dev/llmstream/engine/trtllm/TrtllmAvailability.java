@@ -11,7 +11,7 @@ import java.util.Optional;
  * reason). Probing loads the native library at most once and never throws.
  *
  * <p>Also a command: {@code java -cp llmstream.jar:lib/* dev.llmstream.engine.trtllm.TrtllmAvailability
- * [engine-dir]} prints the verdict and exits 0 when usable (handy in the GPU image).
+ * [engine-dir [native-dir]]} prints the verdict and exits 0 when usable (handy in the GPU image).
  */
 public final class TrtllmAvailability {
 
@@ -96,8 +96,9 @@ public final class TrtllmAvailability {
     }
 
     public static void main(String[] args) {
-        Path engineDir = args.length > 0 ? Path.of(args[0]) : null;
-        Availability a = probe();
+        Path engineDir = args.length > 0 && !args[0].isEmpty() ? Path.of(args[0]) : null;
+        Path nativeDir = args.length > 1 ? Path.of(args[1]) : null;
+        Availability a = probe(nativeDir);
         System.out.println((a.available() ? "available: " : "unavailable: ") + a.reason());
         if (engineDir != null) {
             System.out.println("engine dir: " + checkEngineDir(engineDir).orElse("ok"));

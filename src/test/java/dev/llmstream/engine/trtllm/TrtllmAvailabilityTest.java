@@ -50,22 +50,36 @@ class TrtllmAvailabilityTest {
         assertThat(c.reason()).contains("CPU mock");
     }
 
-    @Test
-    void aBuildWithoutTheShimReportsTheMissingLibraryAndWhereItComesFrom() throws Exception {
-        // a JVM with the main classes only (no test-classes, so no mock natives): the production view
+    /** Runs the probe command in a JVM with the main classes only (no test-classes: the production view). */
+    private static String probeInFreshJvm(String... args) throws Exception {
         String cp = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(p -> !p.endsWith("test-classes"))
                 .collect(Collectors.joining(File.pathSeparator));
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process p = new ProcessBuilder(List.of(java.toString(), "--enable-native-access=ALL-UNNAMED",
+        List<String> cmd = new java.util.ArrayList<>(List.of(java.toString(), "--enable-native-access=ALL-UNNAMED",
                 "-Dorg.bytedeco.javacpp.cachedir=" + Path.of("target", "javacpp-cache").toAbsolutePath(),
-                "-cp", cp, TrtllmAvailability.class.getName()))
-                .redirectErrorStream(true).start();
+                "-cp", cp, TrtllmAvailability.class.getName()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).isEqualTo(1);
-        assertThat(out).contains("unavailable: this build contains no TensorRT-LLM shim")
+        assertThat(p.exitValue()).as(out).isEqualTo(1);
+        return out;
+    }
+
+    @Test
+    void aBuildWithoutTheShimReportsTheMissingLibraryAndWhereItComesFrom() throws Exception {
+        assertThat(probeInFreshJvm()).contains("unavailable: this build contains no TensorRT-LLM shim")
                 .contains(ShimLibrary.PINNED_IMAGE);
+    }
+
+    @Test
+    void aNativeDirectoryIsLoadedInPlace() throws Exception {
+        MockShim.assumeLoaded();
+        Path dir = Path.of("target", "test-classes", "dev", "llmstream", "engine", "trtllm", "linux-x86_64");
+        assertThat(probeInFreshJvm("", dir.toAbsolutePath().toString()))
+                .contains("unavailable: the loaded libtrtllm_shim.so is the CPU mock");
+        assertThat(probeInFreshJvm("", "/nonexistent/natives")).contains("/nonexistent/natives does not exist");
     }
 
     @Test

@@ -61,6 +61,24 @@ class TrtllmMockFailuresTest {
     }
 
     @Test
+    void aRecordLargerThanThePollBufferGrowsItAndLongErrorsAreTruncated() throws Exception {
+        MockShim.assumeLoaded();
+        String longText = "x".repeat(6000);
+        TrtllmConfig c = MockShim.config(MockShim.engineDir("big-record", "vocab_size=1000", "step_us=200",
+                "error_token=998", "error_after=0", "error_text=" + longText), 8).withPolling(20, 4096);
+        try (TrtllmEngine e = TrtllmEngine.start(c)) {
+            RecordingListener l = new RecordingListener();
+            e.submit(req("big", 998, 4, 5), l);
+            EngineOutput last = l.await();
+            assertThat(last.finishReason()).isEqualTo(FinishReason.ERROR);
+            assertThat(last.error()).hasSize(PollBufferDecoder.MAX_ERROR_BYTES).isEqualTo(longText.substring(0, 4096));
+            RecordingListener ok = new RecordingListener();
+            e.submit(req("after", 1, 4, 3), ok);
+            assertThat(ok.await().finishReason()).isEqualTo(FinishReason.LENGTH);
+        }
+    }
+
+    @Test
     void inputOutsideTheEngineNeverReachesNativeCode() throws Exception {
         try (TrtllmEngine e = MockShim.start("validation", 8, FAULTS)) {
             RecordingListener vocab = new RecordingListener();
