@@ -21,7 +21,7 @@ class TrtllmOutputAssemblerTest {
     private final RequestMapper mapper = new RequestMapper(new RequestMapper.Limits(1000, 512), new int[] {EOS, EOT});
     // engine steady clock = nanoTime - 1_000_000
     private final OutputAssembler assembler =
-            new OutputAssembler(mapper, new EngineClock(1_000_000, 0), 16, true, counters);
+            new OutputAssembler(mapper, new EngineClock(1_000_000), 16, true, counters);
 
     private static InFlightRequest request(int[] stop, boolean logprobs) {
         SamplingParams s = logprobs
