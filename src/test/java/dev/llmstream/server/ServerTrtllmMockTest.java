@@ -32,10 +32,11 @@ class ServerTrtllmMockTest {
     @BeforeAll
     void start() throws Exception {
         TrtllmAvailability.Availability a = TrtllmAvailability.probe();
-        if (!(a.available() && a.mock()) && "true".equalsIgnoreCase(System.getenv("CI"))) {
+        // the mock is loaded but, by design, never "available" for serving
+        if (!a.mock() && "true".equalsIgnoreCase(System.getenv("CI"))) {
             throw new AssertionError("the TensorRT-LLM mock shim must be built under CI: " + a.reason());
         }
-        assumeTrue(a.available() && a.mock(), () -> "TensorRT-LLM mock shim not built: " + a.reason());
+        assumeTrue(a.mock(), () -> "TensorRT-LLM mock shim not built: " + a.reason());
         Path dir = Path.of("target", "trtllm-mock-engines", "server-" + ProcessHandle.current().pid());
         Files.createDirectories(dir);
         int vocab = TestModel.text().tokenizer().vocabSize();
@@ -74,7 +75,7 @@ class ServerTrtllmMockTest {
         HttpRequest req = HttpRequest.newBuilder(URI.create(server.base() + "/v1/completions"))
                 .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(
-                        "{\"prompt\":\"tell me\",\"max_tokens\":100000,\"ignore_eos\":true,\"stream\":true}"))
+                        "{\"prompt\":\"tell me\",\"max_tokens\":4000,\"ignore_eos\":true,\"stream\":true}"))
                 .build();
         HttpResponse<InputStream> r = server.http.send(req, HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream in = r.body()) {
