@@ -4,9 +4,7 @@ import dev.llmstream.config.ConfigException;
 import dev.llmstream.config.ConfigLoader;
 import dev.llmstream.config.EngineSettings;
 import dev.llmstream.config.LlmstreamConfig;
-import dev.llmstream.engine.core.scheduler.SchedulerConfig;
-import dev.llmstream.engine.cpu.CpuEngine;
-import dev.llmstream.engine.cpu.CpuEngineConfig;
+import dev.llmstream.engine.InferenceEngine;
 import dev.llmstream.frontend.ModelText;
 import dev.llmstream.gguf.GgufFile;
 import dev.llmstream.model.DefaultModel;
@@ -104,6 +102,27 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--no-warmup", description = "skip the JIT warm-up before turning ready")
     Boolean noWarmup;
 
+    @Option(names = "--engine", description = "cpu, trtllm or auto (default cpu)")
+    String engineKind;
+
+    @Option(names = "--engine-dir", description = "TensorRT-LLM engine directory (for --engine trtllm|auto)")
+    Path engineDir;
+
+    @Option(names = "--trtllm-native-dir", description = "directory holding libtrtllm_shim.so")
+    Path trtllmNativeDir;
+
+    @Option(names = "--spec", description = "speculative decoding default: off, ngram or draft (default off)")
+    String spec;
+
+    @Option(names = "--draft-model", description = "draft GGUF sharing the model's vocabulary (for --spec draft)")
+    Path draftModel;
+
+    @Option(names = "--spec-tokens", description = "most draft tokens per step (default 5)")
+    Integer specTokens;
+
+    @Option(names = "--spec-max-batch", description = "no speculation while more sequences decode (default 4)")
+    Integer specMaxBatch;
+
     @Option(names = "--no-metrics", description = "do not serve Prometheus metrics at /metrics")
     Boolean noMetrics;
 
@@ -129,7 +148,7 @@ public final class ServeCommand implements Callable<Integer> {
         LlmServer server = LlmServer.start(cfg.server(), telemetry.observer(),
                 telemetry.metricsEnabled() ? telemetry::scrape : null);
         CountDownLatch stopped = new CountDownLatch(1);
-        CpuEngine[] engine = new CpuEngine[1];
+        InferenceEngine[] engine = new InferenceEngine[1];
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.shutdown();
             if (engine[0] != null) {
@@ -143,31 +162,12 @@ public final class ServeCommand implements Callable<Integer> {
         try (GgufFile file = GgufFile.open(path)) {
             text = ModelText.fromGguf(file.metadata());
         }
-        engine[0] = startEngine(cfg.engine(), path, text);
+        engine[0] = EngineFactory.start(cfg.engine(), path, text);
         String served = cfg.server().servedModelName();
         telemetry.attach(engine[0], served.isEmpty() ? engine[0].info().model() : served); // after warm-up
         server.serve(engine[0], text, path.toAbsolutePath().toString());
         stopped.await();
         return 0;
-    }
-
-    /** Loads the model into a CPU engine and warms it up (logged) unless disabled. */
-    static CpuEngine startEngine(EngineSettings e, Path path, ModelText text) throws IOException {
-        SchedulerConfig sc = new SchedulerConfig(e.maxBatchedTokens(), e.maxSeqs(), e.maxWaiting(), e.prefixCache());
-        CpuEngine engine = CpuEngine.start(new CpuEngineConfig(path, null, e.threads(), sc, e.blockSize(),
-                e.kvCacheMb() << 20, e.contextLength(), text.endOfGenerationIds()));
-        if (e.warmup()) {
-            try {
-                var took = engine.warmUp();
-                LOG.info("engine warm-up (prefill and decode at batch sizes 1, 4, {}) done in {} ms",
-                        Math.min(16, engine.info().maxSequences()), took.toMillis());
-            } catch (InterruptedException x) {
-                Thread.currentThread().interrupt();
-            }
-        } else {
-            LOG.info("engine warm-up skipped: the first requests will pay JIT compilation time");
-        }
-        return engine;
     }
 
     private Path configFile() {
@@ -205,6 +205,13 @@ public final class ServeCommand implements Callable<Integer> {
         put(f, "engine.prefix_cache", noPrefixCache == null ? null : !noPrefixCache);
         put(f, "engine.block_size", blockSize);
         put(f, "engine.warmup", noWarmup == null ? null : !noWarmup);
+        put(f, "engine.kind", engineKind);
+        put(f, "engine.trtllm_engine_dir", engineDir == null ? null : engineDir.toString());
+        put(f, "engine.trtllm_native_dir", trtllmNativeDir == null ? null : trtllmNativeDir.toString());
+        put(f, "engine.spec", spec);
+        put(f, "engine.draft_model", draftModel == null ? null : draftModel.toString());
+        put(f, "engine.spec_tokens", specTokens);
+        put(f, "engine.spec_max_batch", specMaxBatch);
         put(f, "telemetry.metrics", noMetrics == null ? null : !noMetrics);
         put(f, "telemetry.tracing", tracing);
         put(f, "telemetry.access_log", noAccessLog == null ? null : !noAccessLog);

@@ -150,15 +150,50 @@ public final class ConfigLoader {
         if (modelPath != null && !Files.isRegularFile(modelPath)) {
             throw new ConfigException("model.path", "no such file: " + model + " (from " + sources.get("model.path") + ")");
         }
-        EngineSettings engine = new EngineSettings(modelPath, num("engine.threads"), num("engine.context_length"),
-                (long) values.get("engine.kv_cache_mb"), num("engine.max_batched_tokens"), num("engine.max_seqs"),
-                num("engine.max_waiting"), (boolean) values.get("engine.prefix_cache"), num("engine.block_size"),
-                (boolean) values.get("engine.warmup"));
+        String kind = oneOf("engine.kind", "cpu", "trtllm", "auto");
+        String spec = oneOf("engine.spec", "off", "ngram", "draft");
+        Path draft = optionalFile("engine.draft_model");
+        if (spec.equals("draft") && draft == null) {
+            throw new ConfigException("engine.draft_model", "engine.spec is draft but no draft model is set (from "
+                    + sources.get("engine.spec") + ")");
+        }
+        Path engineDir = str("engine.trtllm_engine_dir").isEmpty() ? null : Path.of(str("engine.trtllm_engine_dir"));
+        if (kind.equals("trtllm") && engineDir == null) {
+            throw new ConfigException("engine.trtllm_engine_dir", "engine.kind is trtllm but no engine directory is set");
+        }
+        Path nativeDir = str("engine.trtllm_native_dir").isEmpty() ? null : Path.of(str("engine.trtllm_native_dir"));
+        EngineSettings engine = new EngineSettings(modelPath, kind, engineDir, nativeDir, num("engine.threads"),
+                num("engine.context_length"), (long) values.get("engine.kv_cache_mb"), num("engine.max_batched_tokens"),
+                num("engine.max_seqs"), num("engine.max_waiting"), (boolean) values.get("engine.prefix_cache"),
+                num("engine.block_size"), (boolean) values.get("engine.warmup"), spec, draft,
+                num("engine.spec_tokens"), num("engine.spec_max_batch"));
         TelemetrySettings telemetry = new TelemetrySettings((boolean) values.get("telemetry.metrics"),
                 TelemetrySettings.Tracing.parse(str("telemetry.tracing"), sources.get("telemetry.tracing")),
                 num("telemetry.step_span_interval"), (boolean) values.get("telemetry.access_log"),
                 (boolean) values.get("telemetry.log_prompts"));
         return new LlmstreamConfig(server, engine, telemetry);
+    }
+
+    private String oneOf(String key, String... allowed) {
+        String v = str(key).toLowerCase(Locale.ROOT);
+        for (String a : allowed) {
+            if (a.equals(v)) {
+                return v;
+            }
+        }
+        throw new ConfigException(key, "must be one of " + String.join(", ", allowed) + ", got '" + str(key)
+                + "' (from " + sources.get(key) + ")");
+    }
+
+    private Path optionalFile(String key) {
+        String v = str(key);
+        if (v.isEmpty()) {
+            return null;
+        }
+        if (!Files.isRegularFile(Path.of(v))) {
+            throw new ConfigException(key, "no such file: " + v + " (from " + sources.get(key) + ")");
+        }
+        return Path.of(v);
     }
 
     /** Lines of 64 hex digits; blank lines and {@code #} comments are skipped. */

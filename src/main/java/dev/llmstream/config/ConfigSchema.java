@@ -30,6 +30,9 @@ public final class ConfigSchema {
         add(ConfigKey.integer("server.default_max_tokens", 0, 0, MAX, "output limit when a request sets none (0: the context's room)"));
         add(ConfigKey.integer("server.send_buffer_bytes", 0, 0, 64 << 20, "socket send buffer per connection (0: OS default)"));
         add(ConfigKey.string("model.path", "", "GGUF file to serve (empty: the built-in random-weight default model)"));
+        add(ConfigKey.string("engine.kind", "cpu", "cpu, trtllm or auto (trtllm when its library and engine dir are usable)"));
+        add(ConfigKey.string("engine.trtllm_engine_dir", "", "TensorRT-LLM engine directory (trtllm-build output)"));
+        add(ConfigKey.string("engine.trtllm_native_dir", "", "directory holding libtrtllm_shim.so (empty: the library path)"));
         add(ConfigKey.integer("engine.threads", 0, 0, 1024, "compute threads (0: all cores)"));
         add(ConfigKey.integer("engine.context_length", 0, 0, MAX, "context length per sequence (0: the model's)"));
         add(ConfigKey.integer("engine.kv_cache_mb", 0, 0, 1L << 24, "KV-cache budget in MiB (0: 30% of the heap)"));
@@ -39,6 +42,10 @@ public final class ConfigSchema {
         add(ConfigKey.bool("engine.prefix_cache", true, "reuse cached prompt blocks across requests"));
         add(ConfigKey.integer("engine.block_size", 16, 1, 1024, "tokens per KV-cache block"));
         add(ConfigKey.bool("engine.warmup", true, "run the JIT warm-up before /ready turns 200"));
+        add(ConfigKey.string("engine.spec", "off", "speculative decoding default: off, ngram (prompt lookup) or draft"));
+        add(ConfigKey.string("engine.draft_model", "", "draft GGUF sharing the model's vocabulary (engine.spec: draft)"));
+        add(ConfigKey.integer("engine.spec_tokens", 5, 0, 16, "most draft tokens per step"));
+        add(ConfigKey.integer("engine.spec_max_batch", 4, 0, 4096, "no speculation while more sequences than this decode"));
         add(ConfigKey.bool("telemetry.metrics", true, "serve Prometheus metrics at GET /metrics"));
         add(ConfigKey.string("telemetry.tracing", "auto", "OpenTelemetry spans: auto (on when OTEL_* configures an exporter), on, off"));
         add(ConfigKey.integer("telemetry.step_span_interval", 100, 0, 1_000_000, "one engine-step span per this many steps serving a traced request (0: none)"));

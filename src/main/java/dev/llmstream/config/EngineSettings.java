@@ -5,7 +5,14 @@ import java.nio.file.Path;
 /**
  * The model and CPU engine of {@code serve}; see {@link ConfigSchema} for each key.
  *
- * @param model null: the built-in default model
+ * @param model           null: the built-in default model
+ * @param kind            cpu, trtllm or auto
+ * @param trtllmEngineDir TensorRT-LLM engine directory, or null
+ * @param trtllmNativeDir where libtrtllm_shim.so lives, or null (library path)
+ * @param spec            speculative decoding default: off, ngram or draft
+ * @param draftModel      draft GGUF, or null
  */
-public record EngineSettings(Path model, int threads, int contextLength, long kvCacheMb, int maxBatchedTokens,
-                             int maxSeqs, int maxWaiting, boolean prefixCache, int blockSize, boolean warmup) {}
+public record EngineSettings(Path model, String kind, Path trtllmEngineDir, Path trtllmNativeDir, int threads,
+                             int contextLength, long kvCacheMb, int maxBatchedTokens, int maxSeqs, int maxWaiting,
+                             boolean prefixCache, int blockSize, boolean warmup, String spec, Path draftModel,
+                             int specTokens, int specMaxBatch) {}

@@ -47,6 +47,15 @@ class PackageRulesTest {
     }
 
     @Test
+    void trtllmEngineUsesTheSpiAndJavaCppOnly() {
+        check(noClasses().that().resideInAPackage("dev.llmstream.engine.trtllm..")
+                .should().dependOnClassesThat().resideOutsideOfPackages(
+                        "java..", "javax..", "jdk..", "org.bytedeco.javacpp..", "org.slf4j..", "dev.llmstream.engine",
+                        "dev.llmstream.engine.trtllm..")
+                .because("the TensorRT-LLM engine is the SPI over the JavaCPP-mapped shim (plus logging)"));
+    }
+
+    @Test
     void frontendHasNoVertx() {
         check(noClasses().that().resideInAPackage("dev.llmstream.frontend..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "io.netty..",
