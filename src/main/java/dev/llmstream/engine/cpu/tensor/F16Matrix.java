@@ -1,0 +1,113 @@
+package dev.llmstream.engine.cpu.tensor;
+
+import dev.llmstream.gguf.GgmlType;
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+
+/**
+ * F16 weights (ggml {@code GGML_TYPE_F16}): little-endian IEEE binary16, one per weight, any column
+ * count (tails use masked loads whose inactive lanes read +0.0). The conversion to float is exact, so
+ * every path sees the same weights; see {@link QuantVectors#f16ToFloats} for the vector form.
+ */
+public final class F16Matrix extends BlockMatrix {
+
+    public F16Matrix(MemorySegment data, int rows, int cols) {
+        super(GgmlType.F16, data, rows, cols);
+    }
+
+    private FloatVector weights(long offset) {
+        return QuantVectors.f16ToFloats(QuantVectors.shorts(data, offset));
+    }
+
+    private FloatVector weights(long offset, VectorMask<Short> m) {
+        return QuantVectors.f16ToFloats(QuantVectors.shorts(data, offset, m));
+    }
+
+    @Override
+    public void dequantizeRow(int row, float[] out, int off) {
+        long base = row * rowBytes;
+        int bound = Lanes.F.loopBound(cols);
+        int k = 0;
+        for (; k < bound; k += Lanes.L) {
+            weights(base + 2L * k).intoArray(out, off + k);
+        }
+        if (k < cols) {
+            weights(base + 2L * k, QuantVectors.S.indexInRange(k, cols))
+                    .intoArray(out, off + k, Lanes.F.indexInRange(k, cols));
+        }
+    }
+
+    /**
+     * binary16 from its definition: sign, 5-bit exponent with bias 15, 10-bit fraction; exponent 0 is
+     * subnormal ({@code f·2^-24}), 31 is Inf/NaN. Deliberately not {@link Float#float16ToFloat}, so the
+     * vector bit tricks are checked against an independent decoding.
+     */
+    @Override
+    public void dequantizeRowScalar(int row, float[] out, int off) {
+        long base = row * rowBytes;
+        for (int k = 0; k < cols; k++) {
+            out[off + k] = decode(data.get(F16_LE, base + 2L * k));
+        }
+    }
+
+    static float decode(short h) {
+        int sign = (h >> 15) & 1;
+        int exp = (h >> 10) & 0x1f;
+        int frac = h & 0x3ff;
+        float mag;
+        if (exp == 0) {
+            mag = Math.scalb((float) frac, -24);
+        } else if (exp == 31) {
+            mag = frac == 0 ? Float.POSITIVE_INFINITY : Float.intBitsToFloat(0x7f80_0000 | (frac << 13));
+        } else {
+            mag = Math.scalb((float) (1024 + frac), exp - 25);
+        }
+        return sign == 0 ? mag : -mag;
+    }
+
+    @Override
+    protected float fused1(int r, float[] x, int xOff) {
+        FloatVector acc = FloatVector.zero(Lanes.F);
+        long base = r * rowBytes;
+        int bound = Lanes.F.loopBound(cols);
+        int k = 0;
+        for (; k < bound; k += Lanes.L) {
+            acc = weights(base + 2L * k).fma(FloatVector.fromArray(Lanes.F, x, xOff + k), acc);
+        }
+        if (k < cols) {
+            acc = weights(base + 2L * k, QuantVectors.S.indexInRange(k, cols))
+                    .fma(FloatVector.fromArray(Lanes.F, x, xOff + k, Lanes.F.indexInRange(k, cols)), acc);
+        }
+        return Lanes.sum(acc);
+    }
+
+    @Override
+    protected void fused4(int r, float[] x, int xOff, float[] out, int oOff) {
+        FloatVector a0 = FloatVector.zero(Lanes.F), a1 = a0, a2 = a0, a3 = a0;
+        long b0 = r * rowBytes, b1 = b0 + rowBytes, b2 = b1 + rowBytes, b3 = b2 + rowBytes;
+        int bound = Lanes.F.loopBound(cols);
+        int k = 0;
+        for (; k < bound; k += Lanes.L) {
+            FloatVector v = FloatVector.fromArray(Lanes.F, x, xOff + k);
+            long o = 2L * k;
+            a0 = weights(b0 + o).fma(v, a0);
+            a1 = weights(b1 + o).fma(v, a1);
+            a2 = weights(b2 + o).fma(v, a2);
+            a3 = weights(b3 + o).fma(v, a3);
+        }
+        if (k < cols) {
+            VectorMask<Short> ms = QuantVectors.S.indexInRange(k, cols);
+            FloatVector v = FloatVector.fromArray(Lanes.F, x, xOff + k, Lanes.F.indexInRange(k, cols));
+            long o = 2L * k;
+            a0 = weights(b0 + o, ms).fma(v, a0);
+            a1 = weights(b1 + o, ms).fma(v, a1);
+            a2 = weights(b2 + o, ms).fma(v, a2);
+            a3 = weights(b3 + o, ms).fma(v, a3);
+        }
+        out[oOff + r] = Lanes.sum(a0);
+        out[oOff + r + 1] = Lanes.sum(a1);
+        out[oOff + r + 2] = Lanes.sum(a2);
+        out[oOff + r + 3] = Lanes.sum(a3);
+    }
+}

@@ -1,0 +1,110 @@
+package dev.llmstream.engine.cpu.tensor;
+
+import dev.llmstream.gguf.GgmlType;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * Q4_0 (ggml {@code block_q4_0}, ggml-common.h; {@code dequantize_row_q4_0} in ggml-quants.c): blocks of
+ * 32 weights in 18 bytes.
+ * <pre>
+ *   offset 0   f16  d
+ *   offset 2   u8   qs[16]   element j      = qs[j] &amp; 0xF   (j = 0..15)
+ *                            element j + 16 = qs[j] &gt;&gt; 4
+ *   w = (q - 8) * d
+ * </pre>
+ * {@code (q - 8)} has 4 bits and {@code d} 11 significant bits, so the product is exact in float32 and
+ * every path yields identical weights. A vector of {@code L} quants is one load of {@code L} bytes whose
+ * low nibbles are elements {@code j..j+L} and high nibbles elements {@code 16+j..16+j+L}: with the
+ * canonical lane {@code k mod L} both halves land in lanes {@code 0..L} in order.
+ */
+public final class Q4_0Matrix extends BlockMatrix {
+    static final int BLOCK = 32;
+    static final int BLOCK_BYTES = 18;
+
+    public Q4_0Matrix(MemorySegment data, int rows, int cols) {
+        super(GgmlType.Q4_0, data, rows, cols);
+    }
+
+    /** Elements {@code j..j+L} ({@code high == false}) or {@code 16+j..} of the block at {@code base}. */
+    private FloatVector quants(long base, int j, boolean high) {
+        ByteVector b = QuantVectors.bytes(data, base + 2 + j);
+        b = high ? QuantVectors.highNibbles(b) : QuantVectors.lowNibbles(b);
+        return QuantVectors.toFloats(b.sub((byte) 8));
+    }
+
+    @Override
+    public void dequantizeRow(int row, float[] out, int off) {
+        long base = row * rowBytes;
+        for (int b = 0, o = off; b < cols / BLOCK; b++, base += BLOCK_BYTES, o += BLOCK) {
+            FloatVector d = FloatVector.broadcast(Lanes.F, f16(data, base));
+            for (int j = 0; j < BLOCK / 2; j += Lanes.L) {
+                quants(base, j, false).mul(d).intoArray(out, o + j);
+            }
+            for (int j = 0; j < BLOCK / 2; j += Lanes.L) {
+                quants(base, j, true).mul(d).intoArray(out, o + BLOCK / 2 + j);
+            }
+        }
+    }
+
+    @Override
+    public void dequantizeRowScalar(int row, float[] out, int off) {
+        long base = row * rowBytes;
+        for (int b = 0; b < cols / BLOCK; b++, base += BLOCK_BYTES) {
+            float d = f16(data, base);
+            for (int j = 0; j < BLOCK / 2; j++) {
+                int q = data.get(ValueLayout.JAVA_BYTE, base + 2 + j) & 0xFF;
+                out[off + b * BLOCK + j] = ((q & 0xF) - 8) * d;
+                out[off + b * BLOCK + j + BLOCK / 2] = ((q >> 4) - 8) * d;
+            }
+        }
+    }
+
+    @Override
+    protected float fused1(int r, float[] x, int xOff) {
+        FloatVector acc = FloatVector.zero(Lanes.F);
+        long base = r * rowBytes;
+        for (int b = 0, k = xOff; b < cols / BLOCK; b++, base += BLOCK_BYTES) {
+            FloatVector d = FloatVector.broadcast(Lanes.F, f16(data, base));
+            for (int h = 0; h < 2; h++) {
+                for (int j = 0; j < BLOCK / 2; j += Lanes.L, k += Lanes.L) {
+                    acc = quants(base, j, h == 1).mul(d).fma(FloatVector.fromArray(Lanes.F, x, k), acc);
+                }
+            }
+        }
+        return Lanes.sum(acc);
+    }
+
+    @Override
+    protected void fused4(int r, float[] x, int xOff, float[] out, int oOff) {
+        FloatVector a0 = FloatVector.zero(Lanes.F), a1 = a0, a2 = a0, a3 = a0;
+        long b0 = r * rowBytes, b1 = b0 + rowBytes, b2 = b1 + rowBytes, b3 = b2 + rowBytes;
+        int nb = cols / BLOCK;
+        for (int b = 0, k = xOff; b < nb; b++) {
+            FloatVector d0 = FloatVector.broadcast(Lanes.F, f16(data, b0));
+            FloatVector d1 = FloatVector.broadcast(Lanes.F, f16(data, b1));
+            FloatVector d2 = FloatVector.broadcast(Lanes.F, f16(data, b2));
+            FloatVector d3 = FloatVector.broadcast(Lanes.F, f16(data, b3));
+            for (int h = 0; h < 2; h++) {
+                boolean high = h == 1;
+                for (int j = 0; j < BLOCK / 2; j += Lanes.L, k += Lanes.L) {
+                    FloatVector v = FloatVector.fromArray(Lanes.F, x, k);
+                    a0 = quants(b0, j, high).mul(d0).fma(v, a0);
+                    a1 = quants(b1, j, high).mul(d1).fma(v, a1);
+                    a2 = quants(b2, j, high).mul(d2).fma(v, a2);
+                    a3 = quants(b3, j, high).mul(d3).fma(v, a3);
+                }
+            }
+            b0 += BLOCK_BYTES;
+            b1 += BLOCK_BYTES;
+            b2 += BLOCK_BYTES;
+            b3 += BLOCK_BYTES;
+        }
+        out[oOff + r] = Lanes.sum(a0);
+        out[oOff + r + 1] = Lanes.sum(a1);
+        out[oOff + r + 2] = Lanes.sum(a2);
+        out[oOff + r + 3] = Lanes.sum(a3);
+    }
+}
