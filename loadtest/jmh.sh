@@ -19,10 +19,12 @@ OUT="${JMH_RESULT:-target/jmh-result.json}"
     org.openjdk.jmh.Main -rf json -rff "$OUT" "$@"
 if command -v jq >/dev/null; then
     echo
-    echo "benchmark                   type  tokens  rows x cols    GB/s weights   GFLOP/s"
-    jq -r '.[] | [ (.benchmark | split(".") | .[-2] + "." + .[-1]), .params.type, (.params.tokens // "1"),
-          (.params.rows + "x" + .params.cols),
-          ((.secondaryMetrics.weightBytes.score // 0) / 1e9 * 100 | round / 100),
-          ((.secondaryMetrics.flops.score // 0) / 1e9 * 10 | round / 10) ] | @tsv' "$OUT" |
-        awk -F'\t' '{ printf "%-27s %-5s %6s  %-12s %10.2f %10.1f\n", $1, $2, $3, $4, $5, $6 }'
+    echo "Rates per wall-clock second, and per CPU second of the benchmark thread (cpu: what an unloaded core does)"
+    echo "benchmark                 type  tokens  rows x cols   GB/s   GFLOP/s | cpu GB/s  cpu GFLOP/s"
+    jq -r '.[] | .secondaryMetrics as $m | [ (.benchmark | split(".") | .[-2] + "." + .[-1]), .params.type,
+          (.params.tokens // "1"), (.params.rows + "x" + .params.cols),
+          (($m.weightBytes.score // 0) / 1e9), (($m.flops.score // 0) / 1e9),
+          (if ($m.cpuNanos.score // 0) > 0 then $m.cpuWeightBytes.score / $m.cpuNanos.score else 0 end),
+          (if ($m.cpuNanos.score // 0) > 0 then $m.cpuFlops.score / $m.cpuNanos.score else 0 end) ] | @tsv' "$OUT" |
+        awk -F'\t' '{ printf "%-25s %-5s %6s  %-12s %6.2f %8.1f  | %7.2f %10.1f\n", $1, $2, $3, $4, $5, $6, $7, $8 }'
 fi

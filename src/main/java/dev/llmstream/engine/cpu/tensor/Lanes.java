@@ -22,32 +22,55 @@ public final class Lanes {
     /** Number of float lanes. */
     public static final int L = F.length();
 
-    /** Shuffles that move lane {@code i + L/2^(s+1)} onto lane {@code i}, for the halving fold. */
-    private static final VectorShuffle<Float>[] FOLD = foldShuffles();
+    /**
+     * Shuffles moving lane {@code i + h} onto lane {@code i} ({@code h} = 8, 4, 2, 1), for the halving
+     * fold. Separate constants, not an array: C2 only turns {@code rearrange} into a single permute
+     * when the shuffle is a constant.
+     */
+    private static final VectorShuffle<Float> BY8 = rotation(8);
+    private static final VectorShuffle<Float> BY4 = rotation(4);
+    private static final VectorShuffle<Float> BY2 = rotation(2);
+    private static final VectorShuffle<Float> BY1 = rotation(1);
+
+    static {
+        if (L != 4 && L != 8 && L != 16) {
+            throw new ExceptionInInitializerError("unsupported float vector length " + L);
+        }
+    }
 
     private Lanes() {}
 
-    @SuppressWarnings("unchecked")
-    private static VectorShuffle<Float>[] foldShuffles() {
-        int steps = Integer.numberOfTrailingZeros(L);
-        VectorShuffle<Float>[] out = new VectorShuffle[steps];
-        for (int s = 0, half = L / 2; s < steps; s++, half /= 2) {
-            final int h = half;
-            out[s] = VectorShuffle.fromOp(F, i -> (i + h) % L);
-        }
-        return out;
+    private static VectorShuffle<Float> rotation(int h) {
+        return VectorShuffle.fromOp(F, i -> (i + Math.min(h, L / 2)) % L);
     }
 
     /**
      * Folds the lanes of {@code acc} in the same pairwise order as {@link #sum(float[], int)}:
      * lane i += lane i+L/2, then i += i+L/4, ... (exact same additions, so the same bits).
+     *
+     * <p>Kept as a chain of tiny methods on purpose: C2 inlines a call site outside a hot loop only if
+     * the callee has at most {@code MaxInlineSize} (35) bytes of bytecode. A one-piece fold (47 bytes)
+     * was not inlined after the kernels' loops, so every row result boxed its accumulator and made a
+     * call: about 60 ns per row, a large share of a decode tile and of a 4 x 4 strip tile's time.
      */
     public static float sum(FloatVector acc) {
-        FloatVector v = acc;
-        for (VectorShuffle<Float> sh : FOLD) {
-            v = v.add(v.rearrange(sh));
-        }
-        return v.lane(0);
+        return fold1(fold2(fold4(fold8(acc)))).lane(0);
+    }
+
+    private static FloatVector fold8(FloatVector v) {
+        return L >= 16 ? v.add(v.rearrange(BY8)) : v;
+    }
+
+    private static FloatVector fold4(FloatVector v) {
+        return L >= 8 ? v.add(v.rearrange(BY4)) : v;
+    }
+
+    private static FloatVector fold2(FloatVector v) {
+        return v.add(v.rearrange(BY2));
+    }
+
+    private static FloatVector fold1(FloatVector v) {
+        return v.add(v.rearrange(BY1));
     }
 
     /** Folds {@code L} lane values at {@code a[off..off+L)} in a fixed pairwise order. */

@@ -13,7 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Q8_0 (ggml {@code block_q8_0}): blocks of 32 weights in 34 bytes — an f16 scale {@code d} then 32
  * signed bytes {@code q}; {@code w = q * d}. The product of a 7-bit integer and an 11-bit-mantissa
- * scale is exact in float32, so every dequantization path yields identical weights.
+ * scale is exact in float32, so every dequantization path yields identical weights. The vector paths
+ * take {@code d} from {@link #scales} (see {@link BlockMatrix#blockScales}).
  */
 public final class Q8_0Matrix extends BlockMatrix {
     static final int BLOCK = 32;
@@ -22,8 +23,14 @@ public final class Q8_0Matrix extends BlockMatrix {
     private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(Lanes.L * 8));
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
+    /** {@code d} of every block as float, row-major. */
+    private final float[] scales;
+    private final int blocksPerRow;
+
     public Q8_0Matrix(MemorySegment data, int rows, int cols) {
         super(GgmlType.Q8_0, data, rows, cols);
+        this.blocksPerRow = cols / BLOCK;
+        this.scales = blockScales(0);
     }
 
     private static FloatVector quants(MemorySegment seg, long offset) {
@@ -34,8 +41,9 @@ public final class Q8_0Matrix extends BlockMatrix {
     @Override
     public void dequantizeRow(int row, float[] out, int off) {
         long base = row * rowBytes;
-        for (int b = 0; b < cols / BLOCK; b++, base += BLOCK_BYTES) {
-            FloatVector d = FloatVector.broadcast(Lanes.F, f16(data, base));
+        int s = row * blocksPerRow;
+        for (int b = 0; b < blocksPerRow; b++, base += BLOCK_BYTES) {
+            FloatVector d = FloatVector.broadcast(Lanes.F, scales[s + b]);
             for (int j = 0; j < BLOCK; j += Lanes.L) {
                 quants(data, base + 2 + j).mul(d).intoArray(out, off + b * BLOCK + j);
             }
@@ -57,8 +65,9 @@ public final class Q8_0Matrix extends BlockMatrix {
     protected float fused1(int r, float[] x, int xOff) {
         FloatVector acc = FloatVector.zero(Lanes.F);
         long base = r * rowBytes;
-        for (int b = 0, k = xOff; b < cols / BLOCK; b++, base += BLOCK_BYTES) {
-            FloatVector d = FloatVector.broadcast(Lanes.F, f16(data, base));
+        int s = r * blocksPerRow;
+        for (int b = 0, k = xOff; b < blocksPerRow; b++, base += BLOCK_BYTES) {
+            FloatVector d = FloatVector.broadcast(Lanes.F, scales[s + b]);
             for (int j = 0; j < BLOCK; j += Lanes.L, k += Lanes.L) {
                 acc = quants(data, base + 2 + j).mul(d).fma(FloatVector.fromArray(Lanes.F, x, k), acc);
             }
@@ -70,12 +79,13 @@ public final class Q8_0Matrix extends BlockMatrix {
     protected void fused4(int r, float[] x, int xOff, float[] out, int oOff) {
         FloatVector a0 = FloatVector.zero(Lanes.F), a1 = a0, a2 = a0, a3 = a0;
         long b0 = r * rowBytes, b1 = b0 + rowBytes, b2 = b1 + rowBytes, b3 = b2 + rowBytes;
-        int nb = cols / BLOCK;
+        int nb = blocksPerRow;
+        int s0 = r * nb, s1 = s0 + nb, s2 = s1 + nb, s3 = s2 + nb;
         for (int b = 0, k = xOff; b < nb; b++) {
-            FloatVector d0 = FloatVector.broadcast(Lanes.F, f16(data, b0));
-            FloatVector d1 = FloatVector.broadcast(Lanes.F, f16(data, b1));
-            FloatVector d2 = FloatVector.broadcast(Lanes.F, f16(data, b2));
-            FloatVector d3 = FloatVector.broadcast(Lanes.F, f16(data, b3));
+            FloatVector d0 = FloatVector.broadcast(Lanes.F, scales[s0 + b]);
+            FloatVector d1 = FloatVector.broadcast(Lanes.F, scales[s1 + b]);
+            FloatVector d2 = FloatVector.broadcast(Lanes.F, scales[s2 + b]);
+            FloatVector d3 = FloatVector.broadcast(Lanes.F, scales[s3 + b]);
             for (int j = 0; j < BLOCK; j += Lanes.L, k += Lanes.L) {
                 FloatVector v = FloatVector.fromArray(Lanes.F, x, k);
                 a0 = quants(data, b0 + 2 + j).mul(d0).fma(v, a0);

@@ -69,12 +69,15 @@ public class MatmulBatchBench {
     }
 
     @Benchmark
-    public float batch(MatmulDecodeBench.Work work) {
+    public float batch(MatmulDecodeBench.Work work, MatmulDecodeBench.Cpu cpu) {
         WeightMatrix m = matrices[next];
         next = next + 1 == matrices.length ? 0 : next + 1;
+        long t0 = MatmulDecodeBench.Cpu.now();
         m.matmul(x, tokens, out, rows, 0, rows);
+        long flops = 2L * rows * cols * tokens;
+        cpu.add(t0, m.byteSize(), flops);
         work.weightBytes += m.byteSize();
-        work.flops += 2L * rows * cols * tokens;
+        work.flops += flops;
         return out[0];
     }
 }

@@ -3,6 +3,8 @@ package dev.llmstream.engine.cpu.tensor.bench;
 import dev.llmstream.engine.cpu.tensor.WeightMatrix;
 import dev.llmstream.gguf.GgmlType;
 import java.lang.foreign.Arena;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -51,7 +53,13 @@ public class MatmulDecodeBench {
     private float[] out;
     private int next;
 
-    /** Per-iteration totals, reported by JMH as rates. */
+    /**
+     * Per-iteration totals. {@code weightBytes} and {@code flops} are reported by JMH as rates per
+     * wall-clock second. {@code cpuNanos} is the benchmark thread's CPU time spent in the kernel: on a
+     * machine shared with other work the thread is often descheduled, so {@code loadtest/jmh.sh} also
+     * prints bytes and flops per CPU second ({@code cpuWeightBytes / cpuNanos}, {@code cpuFlops /
+     * cpuNanos}), which estimates what an unloaded core does.
+     */
     @AuxCounters(AuxCounters.Type.OPERATIONS)
     @State(Scope.Thread)
     public static class Work {
@@ -62,6 +70,33 @@ public class MatmulDecodeBench {
         public void reset() {
             weightBytes = 0;
             flops = 0;
+        }
+    }
+
+    /** Totals per iteration (not rates), see {@link Work}. */
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    @State(Scope.Thread)
+    public static class Cpu {
+        private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+        public long cpuNanos;
+        public long cpuWeightBytes;
+        public long cpuFlops;
+
+        @Setup(Level.Iteration)
+        public void reset() {
+            cpuNanos = 0;
+            cpuWeightBytes = 0;
+            cpuFlops = 0;
+        }
+
+        static long now() {
+            return THREADS.getCurrentThreadCpuTime();
+        }
+
+        void add(long startCpu, long bytes, long flops) {
+            cpuNanos += now() - startCpu;
+            cpuWeightBytes += bytes;
+            cpuFlops += flops;
         }
     }
 
@@ -83,12 +118,15 @@ public class MatmulDecodeBench {
     }
 
     @Benchmark
-    public float decode(Work work) {
+    public float decode(Work work, Cpu cpu) {
         WeightMatrix m = matrices[next];
         next = next + 1 == matrices.length ? 0 : next + 1;
+        long t0 = Cpu.now();
         m.matmul(x, 1, out, rows, 0, rows);
+        long flops = 2L * rows * cols;
+        cpu.add(t0, m.byteSize(), flops);
         work.weightBytes += m.byteSize();
-        work.flops += 2L * rows * cols;
+        work.flops += flops;
         return out[0];
     }
 }
