@@ -14,9 +14,9 @@ import java.util.Objects;
  *   <li><b>Fused</b> ({@code nTokens < STRIP_MIN_TOKENS}, i.e. decode): weights are dequantized in
  *       registers and consumed at once; each weight byte is read once per token, which is what a
  *       bandwidth-bound decode step wants.</li>
- *   <li><b>Strip</b> (prefill and large batches): {@link StripKernel#ROWS} rows are dequantized into a
- *       per-thread float buffer once and multiplied with every token on a register tile, so the
- *       dequantization cost is amortized and the loop is FMA-bound.</li>
+ *   <li><b>Strip</b> (prefill and large batches): a strip of rows ({@link StripKernel#rows}, L2-sized)
+ *       is dequantized into a per-thread float buffer once and multiplied with every token on a
+ *       register tile, so the dequantization cost is amortized and the loop is FMA-bound.</li>
  * </ul>
  * Both produce bit-identical results (see {@link Lanes}).
  */
@@ -111,13 +111,14 @@ abstract class BlockMatrix implements WeightMatrix {
             }
             return;
         }
+        int stripRows = StripKernel.rows(cols);
         float[] strip = STRIP.get();
-        if (strip.length < StripKernel.ROWS * cols) {
-            strip = new float[StripKernel.ROWS * cols];
+        if (strip.length < stripRows * cols) {
+            strip = new float[stripRows * cols];
             STRIP.set(strip);
         }
-        for (int r = rowStart; r < rowEnd; r += StripKernel.ROWS) {
-            int n = Math.min(StripKernel.ROWS, rowEnd - r);
+        for (int r = rowStart; r < rowEnd; r += stripRows) {
+            int n = Math.min(stripRows, rowEnd - r);
             for (int i = 0; i < n; i++) {
                 dequantizeRow(r + i, strip, i * cols);
             }
