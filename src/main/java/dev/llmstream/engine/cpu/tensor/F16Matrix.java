@@ -2,39 +2,62 @@ package dev.llmstream.engine.cpu.tensor;
 
 import dev.llmstream.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
-import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * F16 weights (ggml {@code GGML_TYPE_F16}): little-endian IEEE binary16, one per weight, any column
  * count (tails use masked loads whose inactive lanes read +0.0). The conversion to float is exact, so
- * every path sees the same weights; see {@link QuantVectors#f16ToFloats} for the vector form.
+ * every path sees the same weights.
+ *
+ * <p>Vector conversion, bit-exact with {@link Float#float16ToFloat} (ggml {@code GGML_FP16_TO_FP32}):
+ * no conversion instruction is reachable from the Vector API, so the bits are rebuilt. With
+ * {@code a = |h|} and {@code t = a << 13} (mantissa in place):
+ * <ul>
+ *   <li>normal: {@code t + (112 << 23)} rebiases the exponent (15 to 127);</li>
+ *   <li>Inf/NaN ({@code a >= 0x7c00}): another {@code 112 << 23} lifts exponent 31 to 255;</li>
+ *   <li>subnormal/zero ({@code a < 0x400}): {@code t + (113 << 23)} is {@code 2^-14 + m·2^-24};
+ *       subtracting {@code 2^-14} leaves {@code m·2^-24} exactly (Sterbenz) and never creates an f32
+ *       subnormal, which would cost a microcode assist;</li>
+ *   <li>the sign comes from the sign-extended 16-bit value.</li>
+ * </ul>
+ * About a dozen vector instructions: too much for register-fused 4-row decoding within C2's inlining
+ * budget, hence the buffered decode of {@link BufferedBlockMatrix}.
  */
-public final class F16Matrix extends BlockMatrix {
+public final class F16Matrix extends BufferedBlockMatrix {
+    /** Weights per decode chunk (see {@link BufferedBlockMatrix}). */
+    private static final int CHUNK = 256;
 
     public F16Matrix(MemorySegment data, int rows, int cols) {
-        super(GgmlType.F16, data, rows, cols);
+        super(GgmlType.F16, data, rows, cols, CHUNK);
     }
 
-    private FloatVector weights(long offset) {
-        return QuantVectors.f16ToFloats(QuantVectors.shorts(data, offset));
-    }
-
-    private FloatVector weights(long offset, VectorMask<Short> m) {
-        return QuantVectors.f16ToFloats(QuantVectors.shorts(data, offset, m));
-    }
-
+    /**
+     * The conversion (see the class comment) is written into the loop rather than called: as a 111-byte
+     * helper C2 did not always inline it, and a vector returned by a call that is not inlined is boxed
+     * on the heap. The tail (fewer than {@code L} weights) converts one value at a
+     * time with {@link Float#float16ToFloat}, which gives the same bits.
+     */
     @Override
-    public void dequantizeRow(int row, float[] out, int off) {
-        long base = row * rowBytes;
-        int bound = Lanes.F.loopBound(cols);
+    void dequantizeSpan(int row, int from, int to, float[] out, int off) {
+        long base = row * rowBytes + 2L * from;
+        int n = to - from;
+        int bound = Lanes.F.loopBound(n);
         int k = 0;
         for (; k < bound; k += Lanes.L) {
-            weights(base + 2L * k).intoArray(out, off + k);
+            IntVector h = (IntVector) QuantVectors.shorts(data, base + 2L * k)
+                    .convertShape(VectorOperators.S2I, QuantVectors.I, 0);
+            IntVector a = h.and(0x7fff);
+            IntVector bits = a.lanewise(VectorOperators.LSHL, 13).add(112 << 23);
+            bits = bits.add(112 << 23, a.compare(VectorOperators.GE, 0x7c00));
+            VectorMask<Integer> sub = a.compare(VectorOperators.LT, 0x0400);
+            bits = bits.add(1 << 23, sub);
+            IntVector subBits = bits.reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+            bits.blend(subBits, sub).or(h.and(0x8000_0000)).reinterpretAsFloats().intoArray(out, off + k);
         }
-        if (k < cols) {
-            weights(base + 2L * k, QuantVectors.S.indexInRange(k, cols))
-                    .intoArray(out, off + k, Lanes.F.indexInRange(k, cols));
+        for (; k < n; k++) {
+            out[off + k] = f16(data, base + 2L * k);
         }
     }
 
@@ -64,50 +87,5 @@ public final class F16Matrix extends BlockMatrix {
             mag = Math.scalb((float) (1024 + frac), exp - 25);
         }
         return sign == 0 ? mag : -mag;
-    }
-
-    @Override
-    protected float fused1(int r, float[] x, int xOff) {
-        FloatVector acc = FloatVector.zero(Lanes.F);
-        long base = r * rowBytes;
-        int bound = Lanes.F.loopBound(cols);
-        int k = 0;
-        for (; k < bound; k += Lanes.L) {
-            acc = weights(base + 2L * k).fma(FloatVector.fromArray(Lanes.F, x, xOff + k), acc);
-        }
-        if (k < cols) {
-            acc = weights(base + 2L * k, QuantVectors.S.indexInRange(k, cols))
-                    .fma(FloatVector.fromArray(Lanes.F, x, xOff + k, Lanes.F.indexInRange(k, cols)), acc);
-        }
-        return Lanes.sum(acc);
-    }
-
-    @Override
-    protected void fused4(int r, float[] x, int xOff, float[] out, int oOff) {
-        FloatVector a0 = FloatVector.zero(Lanes.F), a1 = a0, a2 = a0, a3 = a0;
-        long b0 = r * rowBytes, b1 = b0 + rowBytes, b2 = b1 + rowBytes, b3 = b2 + rowBytes;
-        int bound = Lanes.F.loopBound(cols);
-        int k = 0;
-        for (; k < bound; k += Lanes.L) {
-            FloatVector v = FloatVector.fromArray(Lanes.F, x, xOff + k);
-            long o = 2L * k;
-            a0 = weights(b0 + o).fma(v, a0);
-            a1 = weights(b1 + o).fma(v, a1);
-            a2 = weights(b2 + o).fma(v, a2);
-            a3 = weights(b3 + o).fma(v, a3);
-        }
-        if (k < cols) {
-            VectorMask<Short> ms = QuantVectors.S.indexInRange(k, cols);
-            FloatVector v = FloatVector.fromArray(Lanes.F, x, xOff + k, Lanes.F.indexInRange(k, cols));
-            long o = 2L * k;
-            a0 = weights(b0 + o, ms).fma(v, a0);
-            a1 = weights(b1 + o, ms).fma(v, a1);
-            a2 = weights(b2 + o, ms).fma(v, a2);
-            a3 = weights(b3 + o, ms).fma(v, a3);
-        }
-        out[oOff + r] = Lanes.sum(a0);
-        out[oOff + r + 1] = Lanes.sum(a1);
-        out[oOff + r + 2] = Lanes.sum(a2);
-        out[oOff + r + 3] = Lanes.sum(a3);
     }
 }

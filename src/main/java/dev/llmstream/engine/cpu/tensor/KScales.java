@@ -18,11 +18,43 @@ import java.lang.foreign.ValueLayout;
 final class KScales {
     /** Bytes of packed scales and mins. */
     static final int BYTES = 12;
+    private static final ValueLayout.OfInt I32_LE =
+            ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
 
     private KScales() {}
 
     private static int u8(MemorySegment seg, long offset) {
         return seg.get(ValueLayout.JAVA_BYTE, offset) & 0xFF;
+    }
+
+    private static int u32(MemorySegment seg, long offset) {
+        return seg.get(I32_LE, offset);
+    }
+
+    /**
+     * All eight scales at once, {@code sc[j]} in byte {@code j} of the result: the same bit moves as
+     * {@link #scale}, done on 32-bit words. For bytes 4..7, {@code (w0 >>> 2) & 0x30303030} puts bits
+     * 6..7 of each byte of {@code b[0..3]} at bits 4..5 (bits shifted in from the next byte fall outside
+     * the mask). Lets a decoder extract a scale with a shift and a mask instead of a branchy call.
+     */
+    static long packedScales(MemorySegment seg, long off) {
+        int w0 = u32(seg, off), w2 = u32(seg, off + 8);
+        int lo = w0 & 0x3F3F3F3F;
+        int hi = (w2 & 0x0F0F0F0F) | ((w0 >>> 2) & 0x30303030);
+        return (lo & 0xFFFF_FFFFL) | (long) hi << 32;
+    }
+
+    /** All eight mins, {@code m[j]} in byte {@code j}; see {@link #packedScales}. */
+    static long packedMins(MemorySegment seg, long off) {
+        int w1 = u32(seg, off + 4), w2 = u32(seg, off + 8);
+        int lo = w1 & 0x3F3F3F3F;
+        int hi = ((w2 >>> 4) & 0x0F0F0F0F) | ((w1 >>> 2) & 0x30303030);
+        return (lo & 0xFFFF_FFFFL) | (long) hi << 32;
+    }
+
+    /** Byte {@code j} of a packed value. */
+    static int unpack(long packed, int j) {
+        return (int) (packed >>> (8 * j)) & 0xFF;
     }
 
     /** {@code sc[j]} of the scale block at {@code off}. */

@@ -18,14 +18,21 @@ import jdk.incubator.vector.FloatVector;
  * {@code (q - 8)} has 4 bits and {@code d} 11 significant bits, so the product is exact in float32 and
  * every path yields identical weights. A vector of {@code L} quants is one load of {@code L} bytes whose
  * low nibbles are elements {@code j..j+L} and high nibbles elements {@code 16+j..16+j+L}: with the
- * canonical lane {@code k mod L} both halves land in lanes {@code 0..L} in order.
+ * canonical lane {@code k mod L} both halves land in lanes {@code 0..L} in order. The vector paths take
+ * {@code d} from {@link #scales} (see {@link BlockMatrix#blockScales}).
  */
 public final class Q4_0Matrix extends BlockMatrix {
     static final int BLOCK = 32;
     static final int BLOCK_BYTES = 18;
 
+    /** {@code d} of every block as float, row-major. */
+    private final float[] scales;
+    private final int blocksPerRow;
+
     public Q4_0Matrix(MemorySegment data, int rows, int cols) {
         super(GgmlType.Q4_0, data, rows, cols);
+        this.blocksPerRow = cols / BLOCK;
+        this.scales = blockScales(0);
     }
 
     /** Elements {@code j..j+L} ({@code high == false}) or {@code 16+j..} of the block at {@code base}. */
@@ -38,8 +45,9 @@ public final class Q4_0Matrix extends BlockMatrix {
     @Override
     public void dequantizeRow(int row, float[] out, int off) {
         long base = row * rowBytes;
-        for (int b = 0, o = off; b < cols / BLOCK; b++, base += BLOCK_BYTES, o += BLOCK) {
-            FloatVector d = FloatVector.broadcast(Lanes.F, f16(data, base));
+        int s = row * blocksPerRow;
+        for (int b = 0, o = off; b < blocksPerRow; b++, base += BLOCK_BYTES, o += BLOCK) {
+            FloatVector d = FloatVector.broadcast(Lanes.F, scales[s + b]);
             for (int j = 0; j < BLOCK / 2; j += Lanes.L) {
                 quants(base, j, false).mul(d).intoArray(out, o + j);
             }
@@ -66,8 +74,9 @@ public final class Q4_0Matrix extends BlockMatrix {
     protected float fused1(int r, float[] x, int xOff) {
         FloatVector acc = FloatVector.zero(Lanes.F);
         long base = r * rowBytes;
-        for (int b = 0, k = xOff; b < cols / BLOCK; b++, base += BLOCK_BYTES) {
-            FloatVector d = FloatVector.broadcast(Lanes.F, f16(data, base));
+        int s = r * blocksPerRow;
+        for (int b = 0, k = xOff; b < blocksPerRow; b++, base += BLOCK_BYTES) {
+            FloatVector d = FloatVector.broadcast(Lanes.F, scales[s + b]);
             for (int h = 0; h < 2; h++) {
                 for (int j = 0; j < BLOCK / 2; j += Lanes.L, k += Lanes.L) {
                     acc = quants(base, j, h == 1).mul(d).fma(FloatVector.fromArray(Lanes.F, x, k), acc);
@@ -81,12 +90,13 @@ public final class Q4_0Matrix extends BlockMatrix {
     protected void fused4(int r, float[] x, int xOff, float[] out, int oOff) {
         FloatVector a0 = FloatVector.zero(Lanes.F), a1 = a0, a2 = a0, a3 = a0;
         long b0 = r * rowBytes, b1 = b0 + rowBytes, b2 = b1 + rowBytes, b3 = b2 + rowBytes;
-        int nb = cols / BLOCK;
+        int nb = blocksPerRow;
+        int s0 = r * nb, s1 = s0 + nb, s2 = s1 + nb, s3 = s2 + nb;
         for (int b = 0, k = xOff; b < nb; b++) {
-            FloatVector d0 = FloatVector.broadcast(Lanes.F, f16(data, b0));
-            FloatVector d1 = FloatVector.broadcast(Lanes.F, f16(data, b1));
-            FloatVector d2 = FloatVector.broadcast(Lanes.F, f16(data, b2));
-            FloatVector d3 = FloatVector.broadcast(Lanes.F, f16(data, b3));
+            FloatVector d0 = FloatVector.broadcast(Lanes.F, scales[s0 + b]);
+            FloatVector d1 = FloatVector.broadcast(Lanes.F, scales[s1 + b]);
+            FloatVector d2 = FloatVector.broadcast(Lanes.F, scales[s2 + b]);
+            FloatVector d3 = FloatVector.broadcast(Lanes.F, scales[s3 + b]);
             for (int h = 0; h < 2; h++) {
                 boolean high = h == 1;
                 for (int j = 0; j < BLOCK / 2; j += Lanes.L, k += Lanes.L) {
