@@ -69,7 +69,7 @@ public final class BF16Matrix extends BlockMatrix {
     }
 
     @Override
-    protected void fused4(int r, float[] x, int xOff, float[] out, int oOff) {
+    protected void fused4(int r, float[] x, int xOff, float[] out, int oOff, float[] acc) {
         FloatVector a0 = FloatVector.zero(Lanes.F), a1 = a0, a2 = a0, a3 = a0;
         long b0 = r * rowBytes, b1 = b0 + rowBytes, b2 = b1 + rowBytes, b3 = b2 + rowBytes;
         int bound = Lanes.F.loopBound(cols);
@@ -91,9 +91,10 @@ public final class BF16Matrix extends BlockMatrix {
             a2 = weights(b2 + o, ms).fma(v, a2);
             a3 = weights(b3 + o, ms).fma(v, a3);
         }
-        out[oOff + r] = Lanes.sum(a0);
-        out[oOff + r + 1] = Lanes.sum(a1);
-        out[oOff + r + 2] = Lanes.sum(a2);
-        out[oOff + r + 3] = Lanes.sum(a3);
+        a0.intoArray(acc, 0);
+        a1.intoArray(acc, Lanes.L);
+        a2.intoArray(acc, 2 * Lanes.L);
+        a3.intoArray(acc, 3 * Lanes.L);
+        sums4(acc, out, oOff + r);
     }
 }

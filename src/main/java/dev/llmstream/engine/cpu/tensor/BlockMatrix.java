@@ -27,6 +27,8 @@ abstract class BlockMatrix implements WeightMatrix {
     static final int STRIP_MIN_TOKENS = 4;
 
     private static final ThreadLocal<float[]> STRIP = ThreadLocal.withInitial(() -> new float[0]);
+    /** Per-thread parking space for a decode tile's accumulators (see {@link Lanes#sumAt}). */
+    private static final ThreadLocal<float[]> ACC = ThreadLocal.withInitial(() -> new float[4 * Lanes.L]);
 
     protected final MemorySegment data;
     protected final int rows;
@@ -100,10 +102,11 @@ abstract class BlockMatrix implements WeightMatrix {
     @Override
     public final void matmul(float[] x, int nTokens, float[] out, int ldOut, int rowStart, int rowEnd) {
         if (nTokens < STRIP_MIN_TOKENS) {
+            float[] acc = ACC.get();
             for (int t = 0; t < nTokens; t++) {
                 int r = rowStart;
                 for (; r + 4 <= rowEnd; r += 4) {
-                    fused4(r, x, t * cols, out, t * ldOut);
+                    fused4(r, x, t * cols, out, t * ldOut, acc);
                 }
                 for (; r < rowEnd; r++) {
                     out[t * ldOut + r] = fused1(r, x, t * cols);
@@ -126,8 +129,22 @@ abstract class BlockMatrix implements WeightMatrix {
         }
     }
 
-    /** Rows {@code r..r+3} against token {@code x[xOff..]}, into {@code out[oOff + r .. + 3]}. */
-    protected abstract void fused4(int r, float[] x, int xOff, float[] out, int oOff);
+    /**
+     * Rows {@code r..r+3} against token {@code x[xOff..]}, into {@code out[oOff + r .. + 3]}; {@code acc}
+     * ({@code 4 L} floats) is where the kernel parks its accumulators before folding them with
+     * {@link Lanes#sumAt} (see there why not {@link Lanes#sum(jdk.incubator.vector.FloatVector)}).
+     */
+    protected abstract void fused4(int r, float[] x, int xOff, float[] out, int oOff, float[] acc);
+
+    /**
+     * The end of every {@link #fused4}, after it stored its accumulators {@code a0..a3} at
+     * {@code acc[0], acc[L], acc[2L], acc[3L]}: folds them into {@code out[o .. o+3]}.
+     */
+    static void sums4(float[] acc, float[] out, int o) {
+        for (int i = 0; i < 4; i++) {
+            out[o + i] = Lanes.sumAt(acc, i * Lanes.L);
+        }
+    }
 
     /** Row {@code r} against token {@code x[xOff..]}. */
     protected abstract float fused1(int r, float[] x, int xOff);

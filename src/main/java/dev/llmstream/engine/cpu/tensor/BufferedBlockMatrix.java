@@ -74,7 +74,7 @@ abstract class BufferedBlockMatrix extends BlockMatrix {
     }
 
     @Override
-    protected final void fused4(int r, float[] x, int xOff, float[] out, int oOff) {
+    protected final void fused4(int r, float[] x, int xOff, float[] out, int oOff, float[] acc) {
         float[] w = buffer();
         int c = chunk;
         FloatVector a0 = FloatVector.zero(Lanes.F), a1 = a0, a2 = a0, a3 = a0;
@@ -102,9 +102,10 @@ abstract class BufferedBlockMatrix extends BlockMatrix {
                 a3 = FloatVector.fromArray(Lanes.F, w, 3 * c + k, m).fma(v, a3);
             }
         }
-        out[oOff + r] = Lanes.sum(a0);
-        out[oOff + r + 1] = Lanes.sum(a1);
-        out[oOff + r + 2] = Lanes.sum(a2);
-        out[oOff + r + 3] = Lanes.sum(a3);
+        a0.intoArray(acc, 0);
+        a1.intoArray(acc, Lanes.L);
+        a2.intoArray(acc, 2 * Lanes.L);
+        a3.intoArray(acc, 3 * Lanes.L);
+        sums4(acc, out, oOff + r);
     }
 }

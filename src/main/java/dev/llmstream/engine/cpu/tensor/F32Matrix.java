@@ -46,7 +46,7 @@ public final class F32Matrix extends BlockMatrix {
     }
 
     @Override
-    protected void fused4(int r, float[] x, int xOff, float[] out, int oOff) {
+    protected void fused4(int r, float[] x, int xOff, float[] out, int oOff, float[] acc) {
         FloatVector a0 = FloatVector.zero(Lanes.F), a1 = a0, a2 = a0, a3 = a0;
         long b0 = r * rowBytes, b1 = b0 + rowBytes, b2 = b1 + rowBytes, b3 = b2 + rowBytes;
         int bound = Lanes.F.loopBound(cols);
@@ -68,9 +68,10 @@ public final class F32Matrix extends BlockMatrix {
             a2 = FloatVector.fromMemorySegment(Lanes.F, data, b2 + o, LE, m).fma(v, a2);
             a3 = FloatVector.fromMemorySegment(Lanes.F, data, b3 + o, LE, m).fma(v, a3);
         }
-        out[oOff + r] = Lanes.sum(a0);
-        out[oOff + r + 1] = Lanes.sum(a1);
-        out[oOff + r + 2] = Lanes.sum(a2);
-        out[oOff + r + 3] = Lanes.sum(a3);
+        a0.intoArray(acc, 0);
+        a1.intoArray(acc, Lanes.L);
+        a2.intoArray(acc, 2 * Lanes.L);
+        a3.intoArray(acc, 3 * Lanes.L);
+        sums4(acc, out, oOff + r);
     }
 }

@@ -57,6 +57,29 @@ public final class Lanes {
         return fold1(fold2(fold4(fold8(acc)))).lane(0);
     }
 
+    /**
+     * {@link #sum(FloatVector)} of the {@code L} floats at {@code a[off..]}: for kernels that park their
+     * accumulators in an array. A kernel method with many Vector API calls exceeds C2's inlining node
+     * budget ({@code NodeCountInliningCutoff}); calls parsed after that are not inlined, and a vector
+     * passed to such a call is boxed on the heap (it was: one box per output element of the strip
+     * tile). Storing the accumulators and folding through this method, which takes only an array,
+     * allocates nothing whether or not it is inlined. Same lanes, same additions, same bits.
+     */
+    public static float sumAt(float[] a, int off) {
+        // Written out, not via the fold helpers: if this method is inlined into a kernel that has used
+        // up its budget, calls to our own helpers would not be, and would box again. Vector API
+        // methods are force-inlined regardless.
+        FloatVector v = FloatVector.fromArray(F, a, off);
+        if (L >= 16) {
+            v = v.add(v.rearrange(BY8));
+        }
+        if (L >= 8) {
+            v = v.add(v.rearrange(BY4));
+        }
+        v = v.add(v.rearrange(BY2));
+        return v.add(v.rearrange(BY1)).lane(0);
+    }
+
     private static FloatVector fold8(FloatVector v) {
         return L >= 16 ? v.add(v.rearrange(BY8)) : v;
     }

@@ -3,8 +3,10 @@ package dev.llmstream.engine.cpu.tensor;
 import dev.llmstream.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * Q4_0 (ggml {@code block_q4_0}, ggml-common.h; {@code dequantize_row_q4_0} in ggml-quants.c): blocks of
@@ -24,6 +26,7 @@ import jdk.incubator.vector.FloatVector;
 public final class Q4_0Matrix extends BlockMatrix {
     static final int BLOCK = 32;
     static final int BLOCK_BYTES = 18;
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     /** {@code d} of every block as float, row-major. */
     private final float[] scales;
@@ -35,12 +38,12 @@ public final class Q4_0Matrix extends BlockMatrix {
         this.scales = blockScales(0);
     }
 
-    /** Elements {@code j..j+L} ({@code high == false}) or {@code 16+j..} of the block at {@code base}. */
-    private FloatVector quants(long base, int j, boolean high) {
-        ByteVector b = QuantVectors.bytes(data, base + 2 + j);
-        b = high ? QuantVectors.highNibbles(b) : QuantVectors.lowNibbles(b);
-        return QuantVectors.toFloats(b.sub((byte) 8));
-    }
+    /*
+     * Quants of half h (0: low nibbles, elements j..; 1: high nibbles, elements 16 + j..) are
+     * (bytes >>> 4h) & 0xF, minus 8, written out in each loop. Not a helper: C2 inlines a helper only
+     * within its size and node budgets, and a vector returned by a call that is not inlined is boxed;
+     * not a "high ? ... : ..." either, for the same reason. Both versions allocated on every call.
+     */
 
     @Override
     public void dequantizeRow(int row, float[] out, int off) {
@@ -48,11 +51,11 @@ public final class Q4_0Matrix extends BlockMatrix {
         int s = row * blocksPerRow;
         for (int b = 0, o = off; b < blocksPerRow; b++, base += BLOCK_BYTES, o += BLOCK) {
             FloatVector d = FloatVector.broadcast(Lanes.F, scales[s + b]);
-            for (int j = 0; j < BLOCK / 2; j += Lanes.L) {
-                quants(base, j, false).mul(d).intoArray(out, o + j);
-            }
-            for (int j = 0; j < BLOCK / 2; j += Lanes.L) {
-                quants(base, j, true).mul(d).intoArray(out, o + BLOCK / 2 + j);
+            for (int h = 0; h < 2; h++) {
+                for (int j = 0; j < BLOCK / 2; j += Lanes.L) {
+                    QuantVectors.toFloats(QuantVectors.bytes(data, base + 2 + j).lanewise(VectorOperators.LSHR, 4 * h)
+                            .and((byte) 0x0F).sub((byte) 8)).mul(d).intoArray(out, o + 16 * h + j);
+                }
             }
         }
     }
@@ -79,7 +82,10 @@ public final class Q4_0Matrix extends BlockMatrix {
             FloatVector d = FloatVector.broadcast(Lanes.F, scales[s + b]);
             for (int h = 0; h < 2; h++) {
                 for (int j = 0; j < BLOCK / 2; j += Lanes.L, k += Lanes.L) {
-                    acc = quants(base, j, h == 1).mul(d).fma(FloatVector.fromArray(Lanes.F, x, k), acc);
+                    FloatVector w = (FloatVector) ByteVector.fromMemorySegment(QuantVectors.B, data, base + 2 + j, LE)
+                            .lanewise(VectorOperators.LSHR, 4 * h).and((byte) 0x0F).sub((byte) 8)
+                            .convertShape(VectorOperators.B2F, Lanes.F, 0);
+                    acc = w.mul(d).fma(FloatVector.fromArray(Lanes.F, x, k), acc);
                 }
             }
         }
@@ -87,7 +93,7 @@ public final class Q4_0Matrix extends BlockMatrix {
     }
 
     @Override
-    protected void fused4(int r, float[] x, int xOff, float[] out, int oOff) {
+    protected void fused4(int r, float[] x, int xOff, float[] out, int oOff, float[] acc) {
         FloatVector a0 = FloatVector.zero(Lanes.F), a1 = a0, a2 = a0, a3 = a0;
         long b0 = r * rowBytes, b1 = b0 + rowBytes, b2 = b1 + rowBytes, b3 = b2 + rowBytes;
         int nb = blocksPerRow;
@@ -98,13 +104,21 @@ public final class Q4_0Matrix extends BlockMatrix {
             FloatVector d2 = FloatVector.broadcast(Lanes.F, scales[s2 + b]);
             FloatVector d3 = FloatVector.broadcast(Lanes.F, scales[s3 + b]);
             for (int h = 0; h < 2; h++) {
-                boolean high = h == 1;
+                int shift = 4 * h;
                 for (int j = 0; j < BLOCK / 2; j += Lanes.L, k += Lanes.L) {
                     FloatVector v = FloatVector.fromArray(Lanes.F, x, k);
-                    a0 = quants(b0, j, high).mul(d0).fma(v, a0);
-                    a1 = quants(b1, j, high).mul(d1).fma(v, a1);
-                    a2 = quants(b2, j, high).mul(d2).fma(v, a2);
-                    a3 = quants(b3, j, high).mul(d3).fma(v, a3);
+                    a0 = ((FloatVector) ByteVector.fromMemorySegment(QuantVectors.B, data, b0 + 2 + j, LE)
+                            .lanewise(VectorOperators.LSHR, shift).and((byte) 0x0F).sub((byte) 8)
+                            .convertShape(VectorOperators.B2F, Lanes.F, 0)).mul(d0).fma(v, a0);
+                    a1 = ((FloatVector) ByteVector.fromMemorySegment(QuantVectors.B, data, b1 + 2 + j, LE)
+                            .lanewise(VectorOperators.LSHR, shift).and((byte) 0x0F).sub((byte) 8)
+                            .convertShape(VectorOperators.B2F, Lanes.F, 0)).mul(d1).fma(v, a1);
+                    a2 = ((FloatVector) ByteVector.fromMemorySegment(QuantVectors.B, data, b2 + 2 + j, LE)
+                            .lanewise(VectorOperators.LSHR, shift).and((byte) 0x0F).sub((byte) 8)
+                            .convertShape(VectorOperators.B2F, Lanes.F, 0)).mul(d2).fma(v, a2);
+                    a3 = ((FloatVector) ByteVector.fromMemorySegment(QuantVectors.B, data, b3 + 2 + j, LE)
+                            .lanewise(VectorOperators.LSHR, shift).and((byte) 0x0F).sub((byte) 8)
+                            .convertShape(VectorOperators.B2F, Lanes.F, 0)).mul(d3).fma(v, a3);
                 }
             }
             b0 += BLOCK_BYTES;
@@ -112,9 +126,10 @@ public final class Q4_0Matrix extends BlockMatrix {
             b2 += BLOCK_BYTES;
             b3 += BLOCK_BYTES;
         }
-        out[oOff + r] = Lanes.sum(a0);
-        out[oOff + r + 1] = Lanes.sum(a1);
-        out[oOff + r + 2] = Lanes.sum(a2);
-        out[oOff + r + 3] = Lanes.sum(a3);
+        a0.intoArray(acc, 0);
+        a1.intoArray(acc, Lanes.L);
+        a2.intoArray(acc, 2 * Lanes.L);
+        a3.intoArray(acc, 3 * Lanes.L);
+        sums4(acc, out, oOff + r);
     }
 }

@@ -76,7 +76,7 @@ public final class Q8_0Matrix extends BlockMatrix {
     }
 
     @Override
-    protected void fused4(int r, float[] x, int xOff, float[] out, int oOff) {
+    protected void fused4(int r, float[] x, int xOff, float[] out, int oOff, float[] acc) {
         FloatVector a0 = FloatVector.zero(Lanes.F), a1 = a0, a2 = a0, a3 = a0;
         long b0 = r * rowBytes, b1 = b0 + rowBytes, b2 = b1 + rowBytes, b3 = b2 + rowBytes;
         int nb = blocksPerRow;
@@ -98,9 +98,10 @@ public final class Q8_0Matrix extends BlockMatrix {
             b2 += BLOCK_BYTES;
             b3 += BLOCK_BYTES;
         }
-        out[oOff + r] = Lanes.sum(a0);
-        out[oOff + r + 1] = Lanes.sum(a1);
-        out[oOff + r + 2] = Lanes.sum(a2);
-        out[oOff + r + 3] = Lanes.sum(a3);
+        a0.intoArray(acc, 0);
+        a1.intoArray(acc, Lanes.L);
+        a2.intoArray(acc, 2 * Lanes.L);
+        a3.intoArray(acc, 3 * Lanes.L);
+        sums4(acc, out, oOff + r);
     }
 }
