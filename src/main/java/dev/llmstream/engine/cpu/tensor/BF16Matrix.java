@@ -3,7 +3,10 @@ package dev.llmstream.engine.cpu.tensor;
 import dev.llmstream.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * BF16 weights (ggml {@code GGML_TYPE_BF16}): little-endian bfloat16 (the high 16 bits of an f32),
@@ -17,13 +20,10 @@ public final class BF16Matrix extends BlockMatrix {
         super(GgmlType.BF16, data, rows, cols);
     }
 
-    private FloatVector weights(long offset) {
-        return QuantVectors.bf16ToFloats(QuantVectors.shorts(data, offset));
-    }
-
-    private FloatVector weights(long offset, VectorMask<Short> m) {
-        return QuantVectors.bf16ToFloats(QuantVectors.shorts(data, offset, m));
-    }
+    /*
+     * Weights: L shorts widened by S2I and shifted into the high half of an int (exact), written out
+     * in each loop rather than in a helper returning a vector, which C2 may box (see Q8_0Matrix).
+     */
 
     @Override
     public void dequantizeRow(int row, float[] out, int off) {
@@ -31,10 +31,10 @@ public final class BF16Matrix extends BlockMatrix {
         int bound = Lanes.F.loopBound(cols);
         int k = 0;
         for (; k < bound; k += Lanes.L) {
-            weights(base + 2L * k).intoArray(out, off + k);
+            ((IntVector) ShortVector.fromMemorySegment(QuantVectors.S, data, base + 2L * k, QuantVectors.LE).convertShape(VectorOperators.S2I, QuantVectors.I, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(out, off + k);
         }
         if (k < cols) {
-            weights(base + 2L * k, QuantVectors.S.indexInRange(k, cols))
+            ((IntVector) ShortVector.fromMemorySegment(QuantVectors.S, data, base + 2L * k, QuantVectors.LE, QuantVectors.S.indexInRange(k, cols)).convertShape(VectorOperators.S2I, QuantVectors.I, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats()
                     .intoArray(out, off + k, Lanes.F.indexInRange(k, cols));
         }
     }
@@ -53,19 +53,20 @@ public final class BF16Matrix extends BlockMatrix {
     }
 
     @Override
-    protected float fused1(int r, float[] x, int xOff) {
+    protected float fused1(int r, float[] x, int xOff, float[] park) {
         FloatVector acc = FloatVector.zero(Lanes.F);
         long base = r * rowBytes;
         int bound = Lanes.F.loopBound(cols);
         int k = 0;
         for (; k < bound; k += Lanes.L) {
-            acc = weights(base + 2L * k).fma(FloatVector.fromArray(Lanes.F, x, xOff + k), acc);
+            acc = ((IntVector) ShortVector.fromMemorySegment(QuantVectors.S, data, base + 2L * k, QuantVectors.LE).convertShape(VectorOperators.S2I, QuantVectors.I, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(Lanes.F, x, xOff + k), acc);
         }
         if (k < cols) {
-            acc = weights(base + 2L * k, QuantVectors.S.indexInRange(k, cols))
+            acc = ((IntVector) ShortVector.fromMemorySegment(QuantVectors.S, data, base + 2L * k, QuantVectors.LE, QuantVectors.S.indexInRange(k, cols)).convertShape(VectorOperators.S2I, QuantVectors.I, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats()
                     .fma(FloatVector.fromArray(Lanes.F, x, xOff + k, Lanes.F.indexInRange(k, cols)), acc);
         }
-        return Lanes.sum(acc);
+        acc.intoArray(park, 0);
+        return Lanes.sumAt(park, 0);
     }
 
     @Override
@@ -77,24 +78,24 @@ public final class BF16Matrix extends BlockMatrix {
         for (; k < bound; k += Lanes.L) {
             FloatVector v = FloatVector.fromArray(Lanes.F, x, xOff + k);
             long o = 2L * k;
-            a0 = weights(b0 + o).fma(v, a0);
-            a1 = weights(b1 + o).fma(v, a1);
-            a2 = weights(b2 + o).fma(v, a2);
-            a3 = weights(b3 + o).fma(v, a3);
+            a0 = ((IntVector) ShortVector.fromMemorySegment(QuantVectors.S, data, b0 + o, QuantVectors.LE).convertShape(VectorOperators.S2I, QuantVectors.I, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(v, a0);
+            a1 = ((IntVector) ShortVector.fromMemorySegment(QuantVectors.S, data, b1 + o, QuantVectors.LE).convertShape(VectorOperators.S2I, QuantVectors.I, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(v, a1);
+            a2 = ((IntVector) ShortVector.fromMemorySegment(QuantVectors.S, data, b2 + o, QuantVectors.LE).convertShape(VectorOperators.S2I, QuantVectors.I, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(v, a2);
+            a3 = ((IntVector) ShortVector.fromMemorySegment(QuantVectors.S, data, b3 + o, QuantVectors.LE).convertShape(VectorOperators.S2I, QuantVectors.I, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(v, a3);
         }
         if (k < cols) {
             VectorMask<Short> ms = QuantVectors.S.indexInRange(k, cols);
             FloatVector v = FloatVector.fromArray(Lanes.F, x, xOff + k, Lanes.F.indexInRange(k, cols));
             long o = 2L * k;
-            a0 = weights(b0 + o, ms).fma(v, a0);
-            a1 = weights(b1 + o, ms).fma(v, a1);
-            a2 = weights(b2 + o, ms).fma(v, a2);
-            a3 = weights(b3 + o, ms).fma(v, a3);
+            a0 = ((IntVector) ShortVector.fromMemorySegment(QuantVectors.S, data, b0 + o, QuantVectors.LE, ms).convertShape(VectorOperators.S2I, QuantVectors.I, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(v, a0);
+            a1 = ((IntVector) ShortVector.fromMemorySegment(QuantVectors.S, data, b1 + o, QuantVectors.LE, ms).convertShape(VectorOperators.S2I, QuantVectors.I, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(v, a1);
+            a2 = ((IntVector) ShortVector.fromMemorySegment(QuantVectors.S, data, b2 + o, QuantVectors.LE, ms).convertShape(VectorOperators.S2I, QuantVectors.I, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(v, a2);
+            a3 = ((IntVector) ShortVector.fromMemorySegment(QuantVectors.S, data, b3 + o, QuantVectors.LE, ms).convertShape(VectorOperators.S2I, QuantVectors.I, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(v, a3);
         }
         a0.intoArray(acc, 0);
         a1.intoArray(acc, Lanes.L);
         a2.intoArray(acc, 2 * Lanes.L);
         a3.intoArray(acc, 3 * Lanes.L);
-        sums4(acc, out, oOff + r);
+        sums4(acc, 0, out, oOff + r);
     }
 }

@@ -28,7 +28,7 @@ abstract class BlockMatrix implements WeightMatrix {
 
     private static final ThreadLocal<float[]> STRIP = ThreadLocal.withInitial(() -> new float[0]);
     /** Per-thread parking space for a decode tile's accumulators (see {@link Lanes#sumAt}). */
-    private static final ThreadLocal<float[]> ACC = ThreadLocal.withInitial(() -> new float[4 * Lanes.L]);
+    private static final ThreadLocal<float[]> ACC = ThreadLocal.withInitial(() -> new float[16 * Lanes.L]);
 
     protected final MemorySegment data;
     protected final int rows;
@@ -99,19 +99,18 @@ abstract class BlockMatrix implements WeightMatrix {
         return out;
     }
 
+    /**
+     * Batches smaller than this take the fused decode kernels; larger ones the strip path. Formats with
+     * a multi-token decode tile ({@link #fused4x4}) raise it.
+     */
+    int stripMinTokens() {
+        return STRIP_MIN_TOKENS;
+    }
+
     @Override
     public final void matmul(float[] x, int nTokens, float[] out, int ldOut, int rowStart, int rowEnd) {
-        if (nTokens < STRIP_MIN_TOKENS) {
-            float[] acc = ACC.get();
-            for (int t = 0; t < nTokens; t++) {
-                int r = rowStart;
-                for (; r + 4 <= rowEnd; r += 4) {
-                    fused4(r, x, t * cols, out, t * ldOut, acc);
-                }
-                for (; r < rowEnd; r++) {
-                    out[t * ldOut + r] = fused1(r, x, t * cols);
-                }
-            }
+        if (nTokens < stripMinTokens()) {
+            fusedDecode(x, nTokens, out, ldOut, rowStart, rowEnd);
             return;
         }
         int stripRows = StripKernel.rows(cols);
@@ -130,22 +129,56 @@ abstract class BlockMatrix implements WeightMatrix {
     }
 
     /**
+     * Decode-sized batches. Row groups are the outer loop, so a group's weights are read from memory
+     * once and stay in L1 while every token quad ({@link #fused4x4}, where the format has it) and then
+     * every remaining token ({@link #fused4}) passes over them.
+     */
+    private void fusedDecode(float[] x, int nTokens, float[] out, int ldOut, int rowStart, int rowEnd) {
+        float[] acc = ACC.get();
+        int quads = stripMinTokens() > STRIP_MIN_TOKENS ? nTokens / 4 * 4 : 0;
+        int r = rowStart;
+        for (; r + 4 <= rowEnd; r += 4) {
+            for (int t = 0; t < quads; t += 4) {
+                fused4x4(r, x, t, out, ldOut, acc);
+            }
+            for (int t = quads; t < nTokens; t++) {
+                fused4(r, x, t * cols, out, t * ldOut, acc);
+            }
+        }
+        for (; r < rowEnd; r++) {
+            for (int t = 0; t < nTokens; t++) {
+                out[t * ldOut + r] = fused1(r, x, t * cols, acc);
+            }
+        }
+    }
+
+    /**
+     * Rows {@code r..r+3} against tokens {@code t0..t0+3}: {@code out[(t0+t) * ldOut + r + i]}; only for
+     * formats whose {@link #stripMinTokens} exceeds {@link #STRIP_MIN_TOKENS}. Each weight vector is
+     * decoded once and used for four tokens, so a small batch costs about what one token does when
+     * decode is bound by memory.
+     */
+    protected void fused4x4(int r, float[] x, int t0, float[] out, int ldOut, float[] acc) {
+        throw new UnsupportedOperationException(type + " has no multi-token decode tile");
+    }
+
+    /**
      * Rows {@code r..r+3} against token {@code x[xOff..]}, into {@code out[oOff + r .. + 3]}; {@code acc}
-     * ({@code 4 L} floats) is where the kernel parks its accumulators before folding them with
+     * ({@code 16 L} floats) is where the kernel parks its accumulators before folding them with
      * {@link Lanes#sumAt} (see there why not {@link Lanes#sum(jdk.incubator.vector.FloatVector)}).
      */
     protected abstract void fused4(int r, float[] x, int xOff, float[] out, int oOff, float[] acc);
 
     /**
      * The end of every {@link #fused4}, after it stored its accumulators {@code a0..a3} at
-     * {@code acc[0], acc[L], acc[2L], acc[3L]}: folds them into {@code out[o .. o+3]}.
+     * {@code acc[a], acc[a+L], acc[a+2L], acc[a+3L]}: folds them into {@code out[o .. o+3]}.
      */
-    static void sums4(float[] acc, float[] out, int o) {
+    static void sums4(float[] acc, int a, float[] out, int o) {
         for (int i = 0; i < 4; i++) {
-            out[o + i] = Lanes.sumAt(acc, i * Lanes.L);
+            out[o + i] = Lanes.sumAt(acc, a + i * Lanes.L);
         }
     }
 
-    /** Row {@code r} against token {@code x[xOff..]}. */
-    protected abstract float fused1(int r, float[] x, int xOff);
+    /** Row {@code r} against token {@code x[xOff..]}; {@code park} as {@code acc} of {@link #fused4}. */
+    protected abstract float fused1(int r, float[] x, int xOff, float[] park);
 }

@@ -53,7 +53,7 @@ abstract class BufferedBlockMatrix extends BlockMatrix {
     }
 
     @Override
-    protected final float fused1(int r, float[] x, int xOff) {
+    protected final float fused1(int r, float[] x, int xOff, float[] park) {
         float[] w = buffer();
         FloatVector acc = FloatVector.zero(Lanes.F);
         for (int k0 = 0; k0 < cols; k0 += chunk) {
@@ -70,7 +70,8 @@ abstract class BufferedBlockMatrix extends BlockMatrix {
                         .fma(FloatVector.fromArray(Lanes.F, x, xOff + k0 + k, m), acc);
             }
         }
-        return Lanes.sum(acc);
+        acc.intoArray(park, 0);
+        return Lanes.sumAt(park, 0);
     }
 
     @Override
@@ -106,6 +107,6 @@ abstract class BufferedBlockMatrix extends BlockMatrix {
         a1.intoArray(acc, Lanes.L);
         a2.intoArray(acc, 2 * Lanes.L);
         a3.intoArray(acc, 3 * Lanes.L);
-        sums4(acc, out, oOff + r);
+        sums4(acc, 0, out, oOff + r);
     }
 }

@@ -3,6 +3,7 @@ package dev.llmstream.engine.cpu.tensor;
 import dev.llmstream.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
@@ -46,7 +47,7 @@ public final class F16Matrix extends BufferedBlockMatrix {
         int bound = Lanes.F.loopBound(n);
         int k = 0;
         for (; k < bound; k += Lanes.L) {
-            IntVector h = (IntVector) QuantVectors.shorts(data, base + 2L * k)
+            IntVector h = (IntVector) ShortVector.fromMemorySegment(QuantVectors.S, data, base + 2L * k, QuantVectors.LE)
                     .convertShape(VectorOperators.S2I, QuantVectors.I, 0);
             IntVector a = h.and(0x7fff);
             IntVector bits = a.lanewise(VectorOperators.LSHL, 13).add(112 << 23);

@@ -28,7 +28,7 @@ public final class F32Matrix extends BlockMatrix {
     }
 
     @Override
-    protected float fused1(int r, float[] x, int xOff) {
+    protected float fused1(int r, float[] x, int xOff, float[] park) {
         FloatVector acc = FloatVector.zero(Lanes.F);
         long base = r * rowBytes;
         int bound = Lanes.F.loopBound(cols);
@@ -42,7 +42,8 @@ public final class F32Matrix extends BlockMatrix {
             acc = FloatVector.fromMemorySegment(Lanes.F, data, base + 4L * k, LE, m)
                     .fma(FloatVector.fromArray(Lanes.F, x, xOff + k, m), acc);
         }
-        return Lanes.sum(acc);
+        acc.intoArray(park, 0);
+        return Lanes.sumAt(park, 0);
     }
 
     @Override
@@ -72,6 +73,6 @@ public final class F32Matrix extends BlockMatrix {
         a1.intoArray(acc, Lanes.L);
         a2.intoArray(acc, 2 * Lanes.L);
         a3.intoArray(acc, 3 * Lanes.L);
-        sums4(acc, out, oOff + r);
+        sums4(acc, 0, out, oOff + r);
     }
 }

@@ -53,8 +53,8 @@ public final class Q4_0Matrix extends BlockMatrix {
             FloatVector d = FloatVector.broadcast(Lanes.F, scales[s + b]);
             for (int h = 0; h < 2; h++) {
                 for (int j = 0; j < BLOCK / 2; j += Lanes.L) {
-                    QuantVectors.toFloats(QuantVectors.bytes(data, base + 2 + j).lanewise(VectorOperators.LSHR, 4 * h)
-                            .and((byte) 0x0F).sub((byte) 8)).mul(d).intoArray(out, o + 16 * h + j);
+                    ((FloatVector) ByteVector.fromMemorySegment(QuantVectors.B, data, base + 2 + j, QuantVectors.LE).lanewise(VectorOperators.LSHR, 4 * h)
+                            .and((byte) 0x0F).sub((byte) 8).convertShape(VectorOperators.B2F, Lanes.F, 0)).mul(d).intoArray(out, o + 16 * h + j);
                 }
             }
         }
@@ -74,7 +74,7 @@ public final class Q4_0Matrix extends BlockMatrix {
     }
 
     @Override
-    protected float fused1(int r, float[] x, int xOff) {
+    protected float fused1(int r, float[] x, int xOff, float[] park) {
         FloatVector acc = FloatVector.zero(Lanes.F);
         long base = r * rowBytes;
         int s = r * blocksPerRow;
@@ -89,7 +89,8 @@ public final class Q4_0Matrix extends BlockMatrix {
                 }
             }
         }
-        return Lanes.sum(acc);
+        acc.intoArray(park, 0);
+        return Lanes.sumAt(park, 0);
     }
 
     @Override
@@ -130,6 +131,6 @@ public final class Q4_0Matrix extends BlockMatrix {
         a1.intoArray(acc, Lanes.L);
         a2.intoArray(acc, 2 * Lanes.L);
         a3.intoArray(acc, 3 * Lanes.L);
-        sums4(acc, out, oOff + r);
+        sums4(acc, 0, out, oOff + r);
     }
 }

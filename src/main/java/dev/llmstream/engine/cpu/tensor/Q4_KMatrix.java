@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * Q4_K (ggml {@code block_q4_K}, ggml-common.h; {@code dequantize_row_q4_K} in ggml-quants.c):
@@ -50,14 +51,14 @@ public final class Q4_KMatrix extends BufferedBlockMatrix {
             FloatVector ds = FloatVector.broadcast(Lanes.F, d * KScales.unpack(sc, 2 * c));
             FloatVector dm = FloatVector.broadcast(Lanes.F, -(dmin * KScales.unpack(mn, 2 * c)));
             for (int l = 0; l < 32; l += Lanes.L) {
-                ByteVector b = QuantVectors.lowNibbles(QuantVectors.bytes(data, q + l));
-                QuantVectors.toFloats(b).fma(ds, dm).intoArray(out, off + 64 * c + l);
+                ByteVector b = ByteVector.fromMemorySegment(QuantVectors.B, data, q + l, QuantVectors.LE).and((byte) 0x0F);
+                ((FloatVector) b.convertShape(VectorOperators.B2F, Lanes.F, 0)).fma(ds, dm).intoArray(out, off + 64 * c + l);
             }
             ds = FloatVector.broadcast(Lanes.F, d * KScales.unpack(sc, 2 * c + 1));
             dm = FloatVector.broadcast(Lanes.F, -(dmin * KScales.unpack(mn, 2 * c + 1)));
             for (int l = 0; l < 32; l += Lanes.L) {
-                ByteVector b = QuantVectors.highNibbles(QuantVectors.bytes(data, q + l));
-                QuantVectors.toFloats(b).fma(ds, dm).intoArray(out, off + 64 * c + 32 + l);
+                ByteVector b = ByteVector.fromMemorySegment(QuantVectors.B, data, q + l, QuantVectors.LE).lanewise(VectorOperators.LSHR, 4);
+                ((FloatVector) b.convertShape(VectorOperators.B2F, Lanes.F, 0)).fma(ds, dm).intoArray(out, off + 64 * c + 32 + l);
             }
         }
     }

@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * Q5_K (ggml {@code block_q5_K}, ggml-common.h; {@code dequantize_row_q5_K} in ggml-quants.c):
@@ -55,16 +56,16 @@ public final class Q5_KMatrix extends BufferedBlockMatrix {
             FloatVector ds = FloatVector.broadcast(Lanes.F, d * KScales.unpack(sc, j));
             FloatVector dm = FloatVector.broadcast(Lanes.F, -(dmin * KScales.unpack(mn, j)));
             for (int l = 0; l < 32; l += Lanes.L) {
-                ByteVector lo = QuantVectors.lowNibbles(QuantVectors.bytes(data, q + l));
-                ByteVector hi = QuantVectors.bitTo4(QuantVectors.bytes(data, base + QH + l), j);
-                QuantVectors.toFloats(lo.or(hi)).fma(ds, dm).intoArray(out, off + 64 * c + l);
+                ByteVector lo = ByteVector.fromMemorySegment(QuantVectors.B, data, q + l, QuantVectors.LE).and((byte) 0x0F);
+                ByteVector hi = ByteVector.fromMemorySegment(QuantVectors.B, data, base + QH + l, QuantVectors.LE).lanewise(VectorOperators.LSHR, j).and((byte) 1).lanewise(VectorOperators.LSHL, 4);
+                ((FloatVector) lo.or(hi).convertShape(VectorOperators.B2F, Lanes.F, 0)).fma(ds, dm).intoArray(out, off + 64 * c + l);
             }
             ds = FloatVector.broadcast(Lanes.F, d * KScales.unpack(sc, j + 1));
             dm = FloatVector.broadcast(Lanes.F, -(dmin * KScales.unpack(mn, j + 1)));
             for (int l = 0; l < 32; l += Lanes.L) {
-                ByteVector lo = QuantVectors.highNibbles(QuantVectors.bytes(data, q + l));
-                ByteVector hi = QuantVectors.bitTo4(QuantVectors.bytes(data, base + QH + l), j + 1);
-                QuantVectors.toFloats(lo.or(hi)).fma(ds, dm).intoArray(out, off + 64 * c + 32 + l);
+                ByteVector lo = ByteVector.fromMemorySegment(QuantVectors.B, data, q + l, QuantVectors.LE).lanewise(VectorOperators.LSHR, 4);
+                ByteVector hi = ByteVector.fromMemorySegment(QuantVectors.B, data, base + QH + l, QuantVectors.LE).lanewise(VectorOperators.LSHR, j + 1).and((byte) 1).lanewise(VectorOperators.LSHL, 4);
+                ((FloatVector) lo.or(hi).convertShape(VectorOperators.B2F, Lanes.F, 0)).fma(ds, dm).intoArray(out, off + 64 * c + 32 + l);
             }
         }
     }

@@ -65,11 +65,11 @@ public final class Q6_KMatrix extends BufferedBlockMatrix {
         long qh = base + QH + 32 * n;
         int nibbleShift = 4 * (g >> 1);
         for (int l = 0; l < 32; l += Lanes.L) {
-            ByteVector lo = QuantVectors.bytes(data, ql + l).lanewise(VectorOperators.LSHR, nibbleShift).and((byte) 0x0F);
-            ByteVector hi = QuantVectors.bytes(data, qh + l).lanewise(VectorOperators.LSHR, 2 * g).and((byte) 3)
+            ByteVector lo = ByteVector.fromMemorySegment(QuantVectors.B, data, ql + l, QuantVectors.LE).lanewise(VectorOperators.LSHR, nibbleShift).and((byte) 0x0F);
+            ByteVector hi = ByteVector.fromMemorySegment(QuantVectors.B, data, qh + l, QuantVectors.LE).lanewise(VectorOperators.LSHR, 2 * g).and((byte) 3)
                     .lanewise(VectorOperators.LSHL, 4);
             float ds = groupScale(base, d, 8 * n + 2 * g + l / 16);
-            QuantVectors.toFloats(lo.or(hi).sub((byte) 32)).mul(ds).intoArray(out, off + l);
+            ((FloatVector) lo.or(hi).sub((byte) 32).convertShape(VectorOperators.B2F, Lanes.F, 0)).mul(ds).intoArray(out, off + l);
         }
     }
 

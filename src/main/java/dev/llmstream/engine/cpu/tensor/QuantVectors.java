@@ -1,31 +1,34 @@
 package dev.llmstream.engine.cpu.tensor;
 
-import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
-import jdk.incubator.vector.ByteVector;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Vector building blocks shared by the quantized formats: load {@code L} packed values and widen them
- * to one {@link Lanes#F} float vector (lane {@code i} = value {@code i}, the canonical lane order).
+ * The vector shapes the quantized formats read packed weights with, and the rules their kernels follow.
+ * {@code L} bytes ({@link #B}) or shorts ({@link #S}) widen to exactly one {@link Lanes#F} float vector,
+ * lane {@code i} = value {@code i}: the canonical lane order. Unpacking is exact integer work or an
+ * exact conversion, so a format's weight formula is the only rounding step, as in its scalar twin.
  *
- * <p>Everything here is exact integer work or an exact conversion, so a format's weight formula
- * applied afterwards is the only rounding step, identical to the scalar twin's.
- *
- * <p>Measured, not assumed: C2 intrinsifies byte-lane shifts, {@code and}/{@code or}, {@code B2F} and
- * {@code S2I} conversions and masked lane-wise integer ops. It does <em>not</em> intrinsify
- * {@code reinterpretAsShorts()} of a 128-bit byte vector (the fallback goes through memory): a first
- * version that shifted nibbles as 16-bit lanes ran Q4_0 decode at 1.2 G weights/s instead of 9.4.
- * Casting a mask between element types is avoided for the same reason.
+ * <p>Rules, each learnt from a measured failure (numbers are G weights/s per CPU second, in cache):
+ * <ul>
+ *   <li><b>No method of ours takes or returns a vector in a hot path.</b> Vector API methods are
+ *       force-inlined; our helpers only within C2's size and node budgets ({@code MaxInlineSize},
+ *       {@code NodeCountInliningCutoff}). A vector crossing a call that C2 did not inline is boxed on
+ *       the heap: the register-fused Q4_K decoder allocated 6 bytes per weight and ran at 0.6; helper
+ *       free it runs at about 5. Whether a helper is inlined depends on the whole compilation (a
+ *       second format in the same JVM was enough to tip it), so kernels write their Vector API calls
+ *       out and fold accumulators through {@link Lanes#sumAt}. {@code ZeroAllocationTest} checks it.</li>
+ *   <li><b>No vector chosen by a condition</b> ({@code high ? a : b}) that C2 may not fold: same
+ *       boxing. Shift counts carry the choice instead ({@code (b >>> 4h) & 0xF}).</li>
+ *   <li><b>Byte-lane shifts, not 16-bit reinterprets.</b> C2 intrinsifies byte {@code LSHR/LSHL},
+ *       {@code and/or}, {@code B2F} and {@code S2I}; it does not intrinsify
+ *       {@code reinterpretAsShorts()} of a 128-bit byte vector (the fallback goes through memory):
+ *       Q4_0 decoding via 16-bit shifts ran at 1.2 instead of 9.4.</li>
+ * </ul>
  */
 final class QuantVectors {
-    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     /** {@code L} bytes: widening them gives one float vector. */
     static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(Lanes.L * 8));
     /** {@code L} shorts (f16 / bf16 values). */
@@ -42,46 +45,4 @@ final class QuantVectors {
     }
 
     private QuantVectors() {}
-
-    static ByteVector bytes(MemorySegment seg, long offset) {
-        return ByteVector.fromMemorySegment(B, seg, offset, LE);
-    }
-
-    /** Signed bytes to floats (exact). */
-    static FloatVector toFloats(ByteVector b) {
-        return (FloatVector) b.convertShape(VectorOperators.B2F, Lanes.F, 0);
-    }
-
-    /** The low nibble of each byte (0..15). */
-    static ByteVector lowNibbles(ByteVector b) {
-        return b.and((byte) 0x0F);
-    }
-
-    /** The high nibble of each byte (0..15); a byte {@code LSHR} shifts the unsigned byte value. */
-    static ByteVector highNibbles(ByteVector b) {
-        return b.lanewise(VectorOperators.LSHR, 4);
-    }
-
-    /**
-     * {@code ((b >>> shift) & 1) << 4} per byte, for {@code 0 <= shift < 8}: bit {@code shift} moved to
-     * bit 4. Branch-free on purpose: a vector chosen by a condition that C2 cannot fold is boxed.
-     */
-    static ByteVector bitTo4(ByteVector b, int shift) {
-        return b.lanewise(VectorOperators.LSHR, shift).and((byte) 1).lanewise(VectorOperators.LSHL, 4);
-    }
-
-    /** {@code L} bfloat16 values to floats: the 16 bits are the high half of the float (exact). */
-    static FloatVector bf16ToFloats(ShortVector raw) {
-        return ((IntVector) raw.convertShape(VectorOperators.S2I, I, 0))
-                .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
-    }
-
-    static ShortVector shorts(MemorySegment seg, long offset) {
-        return ShortVector.fromMemorySegment(S, seg, offset, LE);
-    }
-
-    /** Masked load: inactive lanes read as 0 (+0.0 in both 16-bit formats). */
-    static ShortVector shorts(MemorySegment seg, long offset, VectorMask<Short> m) {
-        return ShortVector.fromMemorySegment(S, seg, offset, LE, m);
-    }
 }

@@ -47,8 +47,8 @@ final class StripKernel {
         // one-row dot path: the tile has no masked tail, which keeps it within C2's inlining budget.
         int fullRows = cols % Lanes.L == 0 ? nRows / ROWS * ROWS : 0;
         int t = 0;
+        float[] acc = ACC.get();
         if (fullRows > 0) {
-            float[] acc = ACC.get();
             for (; t + TOKENS <= nTokens; t += TOKENS) {
                 for (int i = 0; i < fullRows; i += ROWS) {
                     tile4x4(strip, i * cols, cols, x, t, out, ldOut, row0 + i, acc);
@@ -57,13 +57,13 @@ final class StripKernel {
         }
         for (int tt = 0; tt < nTokens; tt++) {
             for (int i = tt < t ? fullRows : 0; i < nRows; i++) {
-                out[tt * ldOut + row0 + i] = dot(strip, i * cols, x, tt * cols, cols);
+                out[tt * ldOut + row0 + i] = dot(strip, i * cols, x, tt * cols, cols, acc);
             }
         }
     }
 
-    /** One strip row against one token. */
-    static float dot(float[] w, int wOff, float[] x, int xOff, int cols) {
+    /** One strip row against one token ({@code park}: see {@link Lanes#sumAt}). */
+    static float dot(float[] w, int wOff, float[] x, int xOff, int cols, float[] park) {
         FloatVector acc = FloatVector.zero(Lanes.F);
         int k = 0;
         int bound = Lanes.F.loopBound(cols);
@@ -75,7 +75,8 @@ final class StripKernel {
             acc = FloatVector.fromArray(Lanes.F, w, wOff + k, m)
                     .fma(FloatVector.fromArray(Lanes.F, x, xOff + k, m), acc);
         }
-        return Lanes.sum(acc);
+        acc.intoArray(park, 0);
+        return Lanes.sumAt(park, 0);
     }
 
     /** Rows {@code row0..+3} x tokens {@code t0..+3}; {@code cols} is a multiple of {@code L}. */

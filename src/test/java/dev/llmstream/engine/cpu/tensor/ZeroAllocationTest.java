@@ -27,11 +27,12 @@ class ZeroAllocationTest {
     @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_K", "Q5_K", "Q6_K"})
     void compiledMatmulAllocatesNothing(GgmlType type) {
         SplittableRandom rnd = new SplittableRandom(type.ordinal());
-        int rows = 68;
+        int rows = 70; // 17 row quads + 2 rows for the one-row kernels
         int cols = 512;
         try (Arena arena = Arena.ofConfined()) {
             WeightMatrix m = WeightMatrices.of(type, validWeights(arena, type, rows, cols, rnd), rows, cols);
-            for (int tokens : new int[] {1, 8}) {
+            // decode (one token; a token quad plus two, for Q8_0's multi-token tile) and strip (17)
+            for (int tokens : new int[] {1, 6, 17}) {
                 float[] x = MatrixTestSupport.randomActivations(tokens * cols, rnd);
                 float[] out = new float[tokens * rows];
                 long perCall = Long.MAX_VALUE;
