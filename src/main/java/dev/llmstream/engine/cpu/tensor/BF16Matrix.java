@@ -5,7 +5,6 @@ import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -52,20 +51,29 @@ public final class BF16Matrix extends BlockMatrix {
         }
     }
 
+    private float weight(long offset) {
+        return Float.intBitsToFloat((data.get(F16_LE, offset) & 0xffff) << 16);
+    }
+
+    /*
+     * The fused kernels have no vector tail: C2 late-inlines Vector API intrinsics only while the
+     * method's graph is small enough, and past that limit falls back to boxed Java code (a masked tail
+     * doubled this kernel and it allocated 14 MB per call). Columns past the last multiple of L are
+     * added with scalar Math.fma into the parked lanes k mod L: the same rounding, the same order.
+     */
+
     @Override
     protected float fused1(int r, float[] x, int xOff, float[] park) {
         FloatVector acc = FloatVector.zero(Lanes.F);
         long base = r * rowBytes;
         int bound = Lanes.F.loopBound(cols);
-        int k = 0;
-        for (; k < bound; k += Lanes.L) {
+        for (int k = 0; k < bound; k += Lanes.L) {
             acc = ((IntVector) ShortVector.fromMemorySegment(QuantVectors.S, data, base + 2L * k, QuantVectors.LE).convertShape(VectorOperators.S2I, QuantVectors.I, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(Lanes.F, x, xOff + k), acc);
         }
-        if (k < cols) {
-            acc = ((IntVector) ShortVector.fromMemorySegment(QuantVectors.S, data, base + 2L * k, QuantVectors.LE, QuantVectors.S.indexInRange(k, cols)).convertShape(VectorOperators.S2I, QuantVectors.I, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats()
-                    .fma(FloatVector.fromArray(Lanes.F, x, xOff + k, Lanes.F.indexInRange(k, cols)), acc);
-        }
         acc.intoArray(park, 0);
+        for (int k = bound; k < cols; k++) {
+            park[k - bound] = Math.fma(weight(base + 2L * k), x[xOff + k], park[k - bound]);
+        }
         return Lanes.sumAt(park, 0);
     }
 
@@ -74,8 +82,7 @@ public final class BF16Matrix extends BlockMatrix {
         FloatVector a0 = FloatVector.zero(Lanes.F), a1 = a0, a2 = a0, a3 = a0;
         long b0 = r * rowBytes, b1 = b0 + rowBytes, b2 = b1 + rowBytes, b3 = b2 + rowBytes;
         int bound = Lanes.F.loopBound(cols);
-        int k = 0;
-        for (; k < bound; k += Lanes.L) {
+        for (int k = 0; k < bound; k += Lanes.L) {
             FloatVector v = FloatVector.fromArray(Lanes.F, x, xOff + k);
             long o = 2L * k;
             a0 = ((IntVector) ShortVector.fromMemorySegment(QuantVectors.S, data, b0 + o, QuantVectors.LE).convertShape(VectorOperators.S2I, QuantVectors.I, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(v, a0);
@@ -83,19 +90,19 @@ public final class BF16Matrix extends BlockMatrix {
             a2 = ((IntVector) ShortVector.fromMemorySegment(QuantVectors.S, data, b2 + o, QuantVectors.LE).convertShape(VectorOperators.S2I, QuantVectors.I, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(v, a2);
             a3 = ((IntVector) ShortVector.fromMemorySegment(QuantVectors.S, data, b3 + o, QuantVectors.LE).convertShape(VectorOperators.S2I, QuantVectors.I, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(v, a3);
         }
-        if (k < cols) {
-            VectorMask<Short> ms = QuantVectors.S.indexInRange(k, cols);
-            FloatVector v = FloatVector.fromArray(Lanes.F, x, xOff + k, Lanes.F.indexInRange(k, cols));
-            long o = 2L * k;
-            a0 = ((IntVector) ShortVector.fromMemorySegment(QuantVectors.S, data, b0 + o, QuantVectors.LE, ms).convertShape(VectorOperators.S2I, QuantVectors.I, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(v, a0);
-            a1 = ((IntVector) ShortVector.fromMemorySegment(QuantVectors.S, data, b1 + o, QuantVectors.LE, ms).convertShape(VectorOperators.S2I, QuantVectors.I, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(v, a1);
-            a2 = ((IntVector) ShortVector.fromMemorySegment(QuantVectors.S, data, b2 + o, QuantVectors.LE, ms).convertShape(VectorOperators.S2I, QuantVectors.I, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(v, a2);
-            a3 = ((IntVector) ShortVector.fromMemorySegment(QuantVectors.S, data, b3 + o, QuantVectors.LE, ms).convertShape(VectorOperators.S2I, QuantVectors.I, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(v, a3);
-        }
         a0.intoArray(acc, 0);
         a1.intoArray(acc, Lanes.L);
         a2.intoArray(acc, 2 * Lanes.L);
         a3.intoArray(acc, 3 * Lanes.L);
+        for (int k = bound; k < cols; k++) {
+            int lane = k - bound;
+            long o = 2L * k;
+            float xk = x[xOff + k];
+            acc[lane] = Math.fma(weight(b0 + o), xk, acc[lane]);
+            acc[Lanes.L + lane] = Math.fma(weight(b1 + o), xk, acc[Lanes.L + lane]);
+            acc[2 * Lanes.L + lane] = Math.fma(weight(b2 + o), xk, acc[2 * Lanes.L + lane]);
+            acc[3 * Lanes.L + lane] = Math.fma(weight(b3 + o), xk, acc[3 * Lanes.L + lane]);
+        }
         sums4(acc, 0, out, oOff + r);
     }
 }
