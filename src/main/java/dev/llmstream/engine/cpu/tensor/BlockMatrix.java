@@ -11,19 +11,23 @@ import java.util.Objects;
  * the two kernel shapes.
  *
  * <ul>
- *   <li><b>Fused</b> ({@code nTokens < STRIP_MIN_TOKENS}, i.e. decode): weights are dequantized in
- *       registers and consumed at once; each weight byte is read once per token, which is what a
- *       bandwidth-bound decode step wants.</li>
+ *   <li><b>Fused</b> ({@code nTokens < }{@link #stripMinTokens}, i.e. decode): weights are dequantized
+ *       in registers (or, for long decoders, into an L1 block buffer: {@link BufferedBlockMatrix})
+ *       and consumed at once. Row groups are the outer loop, so a group's bytes are read from memory
+ *       once per call whatever the batch size, which is what a bandwidth-bound decode step wants;
+ *       Q8_0 also decodes four tokens per pass ({@link #fused4x4}).</li>
  *   <li><b>Strip</b> (prefill and large batches): a strip of rows ({@link StripKernel#rows}, L2-sized)
  *       is dequantized into a per-thread float buffer once and multiplied with every token on a
  *       register tile, so the dequantization cost is amortized and the loop is FMA-bound.</li>
  * </ul>
- * Both produce bit-identical results (see {@link Lanes}).
+ * Both produce bit-identical results (see {@link Lanes}). Kernels follow the rules in
+ * {@link QuantVectors} (no vector crosses a call of ours; accumulators are folded through
+ * {@link Lanes#sumAt}), so a compiled call allocates nothing.
  */
 abstract class BlockMatrix implements WeightMatrix {
     static final ValueLayout.OfShort F16_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final ValueLayout.OfFloat F32_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    /** Batches at least this large take the strip path. */
+    /** Batches at least this large take the strip path, unless a format says otherwise. */
     static final int STRIP_MIN_TOKENS = 4;
 
     private static final ThreadLocal<float[]> STRIP = ThreadLocal.withInitial(() -> new float[0]);
