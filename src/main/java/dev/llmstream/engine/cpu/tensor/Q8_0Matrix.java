@@ -19,8 +19,12 @@ import jdk.incubator.vector.VectorSpecies;
 public final class Q8_0Matrix extends BlockMatrix {
     static final int BLOCK = 32;
     static final int BLOCK_BYTES = 34;
-    /** Largest batch decoded by the fused kernels (see {@link #stripMinTokens}). */
-    static final int MULTI_TOKEN_MAX = 15;
+    /**
+     * Largest batch decoded by the fused kernels (see {@link #stripMinTokens}). Measured against the
+     * strip path (JMH, 2560 x 1024 from DRAM, two runs each): 4 tokens 36–37 vs 30–33 GFLOP/s,
+     * 8 tokens 47–55 vs 45–47; at 12 the strip was as fast (scratch harness), at 15–16 faster.
+     */
+    static final int MULTI_TOKEN_MAX = 11;
     /** Bytes holding {@code L} quants: converting them gives one float vector. */
     private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(Lanes.L * 8));
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
@@ -110,7 +114,7 @@ public final class Q8_0Matrix extends BlockMatrix {
         sums4(acc, 0, out, oOff + r);
     }
 
-    /** Batches up to 15 tokens take the fused path (4 x 4 tiles); measured faster than the strip there. */
+    /** Batches up to {@link #MULTI_TOKEN_MAX} tokens take the fused path (4 x 4 tiles). */
     @Override
     int stripMinTokens() {
         return MULTI_TOKEN_MAX + 1;
