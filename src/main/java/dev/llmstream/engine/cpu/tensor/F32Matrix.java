@@ -4,7 +4,6 @@ import dev.llmstream.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 
 /** F32 weights: plain little-endian floats; any column count (tails use masked loads). */
 public final class F32Matrix extends BlockMatrix {
@@ -27,31 +26,33 @@ public final class F32Matrix extends BlockMatrix {
         }
     }
 
+    /*
+     * No vector tail in the fused kernels (see BF16Matrix for why): columns past the last multiple of
+     * L are added with scalar Math.fma into the parked lanes k mod L, the same rounding and order.
+     */
+
     @Override
-    protected float fused1(int r, float[] x, int xOff) {
+    protected float fused1(int r, float[] x, int xOff, float[] park) {
         FloatVector acc = FloatVector.zero(Lanes.F);
         long base = r * rowBytes;
         int bound = Lanes.F.loopBound(cols);
-        int k = 0;
-        for (; k < bound; k += Lanes.L) {
+        for (int k = 0; k < bound; k += Lanes.L) {
             acc = FloatVector.fromMemorySegment(Lanes.F, data, base + 4L * k, LE)
                     .fma(FloatVector.fromArray(Lanes.F, x, xOff + k), acc);
         }
-        if (k < cols) {
-            VectorMask<Float> m = Lanes.F.indexInRange(k, cols);
-            acc = FloatVector.fromMemorySegment(Lanes.F, data, base + 4L * k, LE, m)
-                    .fma(FloatVector.fromArray(Lanes.F, x, xOff + k, m), acc);
+        acc.intoArray(park, 0);
+        for (int k = bound; k < cols; k++) {
+            park[k - bound] = Math.fma(data.get(F32_LE, base + 4L * k), x[xOff + k], park[k - bound]);
         }
-        return Lanes.sum(acc);
+        return Lanes.sumAt(park, 0);
     }
 
     @Override
-    protected void fused4(int r, float[] x, int xOff, float[] out, int oOff) {
+    protected void fused4(int r, float[] x, int xOff, float[] out, int oOff, float[] acc) {
         FloatVector a0 = FloatVector.zero(Lanes.F), a1 = a0, a2 = a0, a3 = a0;
         long b0 = r * rowBytes, b1 = b0 + rowBytes, b2 = b1 + rowBytes, b3 = b2 + rowBytes;
         int bound = Lanes.F.loopBound(cols);
-        int k = 0;
-        for (; k < bound; k += Lanes.L) {
+        for (int k = 0; k < bound; k += Lanes.L) {
             FloatVector v = FloatVector.fromArray(Lanes.F, x, xOff + k);
             long o = 4L * k;
             a0 = FloatVector.fromMemorySegment(Lanes.F, data, b0 + o, LE).fma(v, a0);
@@ -59,18 +60,19 @@ public final class F32Matrix extends BlockMatrix {
             a2 = FloatVector.fromMemorySegment(Lanes.F, data, b2 + o, LE).fma(v, a2);
             a3 = FloatVector.fromMemorySegment(Lanes.F, data, b3 + o, LE).fma(v, a3);
         }
-        if (k < cols) {
-            VectorMask<Float> m = Lanes.F.indexInRange(k, cols);
-            FloatVector v = FloatVector.fromArray(Lanes.F, x, xOff + k, m);
+        a0.intoArray(acc, 0);
+        a1.intoArray(acc, Lanes.L);
+        a2.intoArray(acc, 2 * Lanes.L);
+        a3.intoArray(acc, 3 * Lanes.L);
+        for (int k = bound; k < cols; k++) {
+            int lane = k - bound;
             long o = 4L * k;
-            a0 = FloatVector.fromMemorySegment(Lanes.F, data, b0 + o, LE, m).fma(v, a0);
-            a1 = FloatVector.fromMemorySegment(Lanes.F, data, b1 + o, LE, m).fma(v, a1);
-            a2 = FloatVector.fromMemorySegment(Lanes.F, data, b2 + o, LE, m).fma(v, a2);
-            a3 = FloatVector.fromMemorySegment(Lanes.F, data, b3 + o, LE, m).fma(v, a3);
+            float xk = x[xOff + k];
+            acc[lane] = Math.fma(data.get(F32_LE, b0 + o), xk, acc[lane]);
+            acc[Lanes.L + lane] = Math.fma(data.get(F32_LE, b1 + o), xk, acc[Lanes.L + lane]);
+            acc[2 * Lanes.L + lane] = Math.fma(data.get(F32_LE, b2 + o), xk, acc[2 * Lanes.L + lane]);
+            acc[3 * Lanes.L + lane] = Math.fma(data.get(F32_LE, b3 + o), xk, acc[3 * Lanes.L + lane]);
         }
-        out[oOff + r] = Lanes.sum(a0);
-        out[oOff + r + 1] = Lanes.sum(a1);
-        out[oOff + r + 2] = Lanes.sum(a2);
-        out[oOff + r + 3] = Lanes.sum(a3);
+        sums4(acc, 0, out, oOff + r);
     }
 }

@@ -22,32 +22,78 @@ public final class Lanes {
     /** Number of float lanes. */
     public static final int L = F.length();
 
-    /** Shuffles that move lane {@code i + L/2^(s+1)} onto lane {@code i}, for the halving fold. */
-    private static final VectorShuffle<Float>[] FOLD = foldShuffles();
+    /**
+     * Shuffles moving lane {@code i + h} onto lane {@code i} ({@code h} = 8, 4, 2, 1), for the halving
+     * fold. Separate constants, not an array: C2 only turns {@code rearrange} into a single permute
+     * when the shuffle is a constant.
+     */
+    private static final VectorShuffle<Float> BY8 = rotation(8);
+    private static final VectorShuffle<Float> BY4 = rotation(4);
+    private static final VectorShuffle<Float> BY2 = rotation(2);
+    private static final VectorShuffle<Float> BY1 = rotation(1);
+
+    static {
+        if (L != 4 && L != 8 && L != 16) {
+            throw new ExceptionInInitializerError("unsupported float vector length " + L);
+        }
+    }
 
     private Lanes() {}
 
-    @SuppressWarnings("unchecked")
-    private static VectorShuffle<Float>[] foldShuffles() {
-        int steps = Integer.numberOfTrailingZeros(L);
-        VectorShuffle<Float>[] out = new VectorShuffle[steps];
-        for (int s = 0, half = L / 2; s < steps; s++, half /= 2) {
-            final int h = half;
-            out[s] = VectorShuffle.fromOp(F, i -> (i + h) % L);
-        }
-        return out;
+    private static VectorShuffle<Float> rotation(int h) {
+        return VectorShuffle.fromOp(F, i -> (i + Math.min(h, L / 2)) % L);
     }
 
     /**
      * Folds the lanes of {@code acc} in the same pairwise order as {@link #sum(float[], int)}:
      * lane i += lane i+L/2, then i += i+L/4, ... (exact same additions, so the same bits).
+     *
+     * <p>Hot kernels use {@link #sumAt} instead: passing a vector to a method C2 does not inline boxes
+     * it. This one is kept as a chain of tiny methods so that it is inlined wherever it can be (C2
+     * inlines a call site outside a hot loop only up to {@code MaxInlineSize}, 35 bytes; the one-piece
+     * 47-byte fold was not, and cost about 60 ns per row result when the kernels still used it).
      */
     public static float sum(FloatVector acc) {
-        FloatVector v = acc;
-        for (VectorShuffle<Float> sh : FOLD) {
-            v = v.add(v.rearrange(sh));
+        return fold1(fold2(fold4(fold8(acc)))).lane(0);
+    }
+
+    /**
+     * {@link #sum(FloatVector)} of the {@code L} floats at {@code a[off..]}: for kernels that park their
+     * accumulators in an array. A kernel method with many Vector API calls exceeds C2's inlining node
+     * budget ({@code NodeCountInliningCutoff}); calls parsed after that are not inlined, and a vector
+     * passed to such a call is boxed on the heap (it was: one box per output element of the strip
+     * tile). Storing the accumulators and folding through this method, which takes only an array,
+     * allocates nothing whether or not it is inlined. Same lanes, same additions, same bits.
+     */
+    public static float sumAt(float[] a, int off) {
+        // Written out, not via the fold helpers: if this method is inlined into a kernel that has used
+        // up its budget, calls to our own helpers would not be, and would box again. Vector API
+        // methods are force-inlined regardless.
+        FloatVector v = FloatVector.fromArray(F, a, off);
+        if (L >= 16) {
+            v = v.add(v.rearrange(BY8));
         }
-        return v.lane(0);
+        if (L >= 8) {
+            v = v.add(v.rearrange(BY4));
+        }
+        v = v.add(v.rearrange(BY2));
+        return v.add(v.rearrange(BY1)).lane(0);
+    }
+
+    private static FloatVector fold8(FloatVector v) {
+        return L >= 16 ? v.add(v.rearrange(BY8)) : v;
+    }
+
+    private static FloatVector fold4(FloatVector v) {
+        return L >= 8 ? v.add(v.rearrange(BY4)) : v;
+    }
+
+    private static FloatVector fold2(FloatVector v) {
+        return v.add(v.rearrange(BY2));
+    }
+
+    private static FloatVector fold1(FloatVector v) {
+        return v.add(v.rearrange(BY1));
     }
 
     /** Folds {@code L} lane values at {@code a[off..off+L)} in a fixed pairwise order. */

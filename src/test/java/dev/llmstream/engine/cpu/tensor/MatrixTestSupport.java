@@ -63,4 +63,32 @@ final class MatrixTestSupport {
             assertThat(a).as("dequantize row %d", r).containsExactly(b);
         }
     }
+
+    /**
+     * Both dequantizations of every row equal {@code expected} (values computed by the test from the
+     * format definition), and a one-token matmul agrees with a double-precision dot product over them.
+     */
+    static void assertDequantizes(WeightMatrix m, float[][] expected) {
+        float[] vec = new float[m.cols()];
+        float[] ref = new float[m.cols()];
+        for (int r = 0; r < m.rows(); r++) {
+            m.dequantizeRow(r, vec, 0);
+            m.dequantizeRowScalar(r, ref, 0);
+            assertThat(ref).as("%s scalar dequantize row %d", m.type(), r).containsExactly(expected[r]);
+            assertThat(vec).as("%s vector dequantize row %d", m.type(), r).containsExactly(expected[r]);
+        }
+        float[] x = randomActivations(m.cols(), new java.util.SplittableRandom(m.cols()));
+        float[] out = new float[m.rows()];
+        m.matmul(x, 1, out, m.rows(), 0, m.rows());
+        for (int r = 0; r < m.rows(); r++) {
+            double dot = 0;
+            double norm = 0;
+            for (int k = 0; k < m.cols(); k++) {
+                dot += (double) expected[r][k] * x[k];
+                norm += Math.abs((double) expected[r][k] * x[k]);
+            }
+            assertThat((double) out[r]).as("%s row %d dot", m.type(), r)
+                    .isCloseTo(dot, org.assertj.core.data.Offset.offset(1e-5 * norm + 1e-30));
+        }
+    }
 }

@@ -1,0 +1,73 @@
+package dev.llmstream.engine.cpu.tensor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.llmstream.gguf.GgmlType;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.management.ManagementFactory;
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Once C2 has compiled them, the kernels allocate nothing per call (the engine calls matmul hundreds
+ * of times per token). This guards against vector boxing: when a kernel outgrows C2's inlining budget,
+ * or a helper taking or returning a vector is not inlined, or a vector is picked by a condition C2
+ * cannot fold, every such vector becomes a heap object — still correct, but 5 to 20 times slower
+ * (all of these happened while tuning). The test repeats calls until one round allocates nothing, and
+ * fails if that does not happen within the time limit.
+ */
+class ZeroAllocationTest {
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    private static final long LIMIT_NANOS = 60_000_000_000L;
+
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_K", "Q5_K", "Q6_K"})
+    void compiledMatmulAllocatesNothing(GgmlType type) {
+        SplittableRandom rnd = new SplittableRandom(type.ordinal());
+        int rows = 70; // 17 row quads + 2 rows for the one-row kernels
+        int cols = 512;
+        try (Arena arena = Arena.ofConfined()) {
+            WeightMatrix m = WeightMatrices.of(type, validWeights(arena, type, rows, cols, rnd), rows, cols);
+            // decode (one token; a token quad plus two, for Q8_0's multi-token tile) and strip (17)
+            for (int tokens : new int[] {1, 6, 17}) {
+                float[] x = MatrixTestSupport.randomActivations(tokens * cols, rnd);
+                float[] out = new float[tokens * rows];
+                long perCall = Long.MAX_VALUE;
+                long deadline = System.nanoTime() + LIMIT_NANOS;
+                while (perCall > 0 && System.nanoTime() < deadline) {
+                    long before = THREADS.getCurrentThreadAllocatedBytes();
+                    for (int i = 0; i < 200; i++) {
+                        m.matmul(x, tokens, out, rows, 0, rows);
+                    }
+                    perCall = (THREADS.getCurrentThreadAllocatedBytes() - before) / 200;
+                }
+                assertThat(perCall).as("%s, %d tokens: bytes allocated per matmul after warm-up", type, tokens)
+                        .isZero();
+            }
+        }
+    }
+
+    /** Random blocks with finite, normal scales (random bits could be NaN/Inf or subnormal). */
+    static MemorySegment validWeights(Arena arena, GgmlType type, int rows, int cols, SplittableRandom rnd) {
+        return switch (type) {
+            case F32 -> {
+                MemorySegment seg = arena.allocate(4L * rows * cols, 64);
+                for (long i = 0; i < (long) rows * cols; i++) {
+                    seg.set(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, 4 * i, (float) rnd.nextGaussian());
+                }
+                yield seg;
+            }
+            case F16 -> F16MatrixTest.randomF16(arena, rows, cols, rnd);
+            case BF16 -> BF16MatrixTest.randomBF16(arena, rows, cols, rnd);
+            case Q8_0 -> Q8_0MatrixTest.randomQ8_0(arena, rows, cols, rnd);
+            case Q4_0 -> Q4_0MatrixTest.randomQ4_0(arena, rows, cols, rnd);
+            case Q4_K -> Q4_KMatrixTest.randomQ4_K(arena, rows, cols, rnd);
+            case Q5_K -> Q5_KMatrixTest.randomQ5_K(arena, rows, cols, rnd);
+            case Q6_K -> Q6_KMatrixTest.randomQ6_K(arena, rows, cols, rnd);
+            default -> throw new IllegalArgumentException(type.toString());
+        };
+    }
+}
