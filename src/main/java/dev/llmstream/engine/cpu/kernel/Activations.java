@@ -9,6 +9,10 @@ import jdk.incubator.vector.VectorMask;
  * uses the same operation order for every token, so results never depend on the batch.
  */
 public final class Activations {
+    /** Per-thread scratch: parked accumulators, and e^-g for SwiGLU. */
+    private static final ThreadLocal<float[]> PARK = ThreadLocal.withInitial(() -> new float[16]);
+    private static final ThreadLocal<float[]> EXP = ThreadLocal.withInitial(() -> new float[0]);
+
     private Activations() {}
 
     /**
@@ -28,7 +32,9 @@ public final class Activations {
             FloatVector v = FloatVector.fromArray(Lanes.F, x, xOff + i, m);
             acc = v.fma(v, acc);
         }
-        float mean = Lanes.sum(acc) / n;
+        float[] park = PARK.get();
+        acc.intoArray(park, 0);
+        float mean = Lanes.sumAt(park, 0) / n;
         float scale = 1f / (float) Math.sqrt(mean + eps);
         scaleMul(x, xOff, scale, w, 0, out, outOff, n);
     }
@@ -69,16 +75,22 @@ public final class Activations {
      * {@code silu(g) = g / (1 + e^-g)}.
      */
     public static void swiglu(float[] gate, float[] up, int off, int n) {
+        float[] e = EXP.get();
+        if (e.length < n) {
+            e = new float[n];
+            EXP.set(e);
+        }
+        VectorMath.expInto(gate, off, -1f, e, 0, n);
         int bound = Lanes.F.loopBound(n);
         int i = 0;
         for (; i < bound; i += Lanes.L) {
             FloatVector g = FloatVector.fromArray(Lanes.F, gate, off + i);
-            FloatVector silu = g.div(VectorMath.exp(g.neg()).add(1f));
-            silu.mul(FloatVector.fromArray(Lanes.F, up, off + i)).intoArray(gate, off + i);
+            g.div(FloatVector.fromArray(Lanes.F, e, i).add(1f)).mul(FloatVector.fromArray(Lanes.F, up, off + i))
+                    .intoArray(gate, off + i);
         }
         for (; i < n; i++) {
             float g = gate[off + i];
-            gate[off + i] = (g / (VectorMath.exp(-g) + 1f)) * up[off + i];
+            gate[off + i] = (g / (e[i] + 1f)) * up[off + i];
         }
     }
 }

@@ -2,6 +2,9 @@ package dev.llmstream.engine.cpu.kernel;
 
 import dev.llmstream.engine.cpu.tensor.Lanes;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -27,6 +30,7 @@ import jdk.incubator.vector.VectorSpecies;
 public final class Attention {
     private static final VectorSpecies<Float> F512 = FloatVector.SPECIES_512;
     private static final boolean HAS_512 = Lanes.L == 16;
+    private static final ThreadLocal<float[]> PARK = ThreadLocal.withInitial(() -> new float[16]);
 
     private Attention() {}
 
@@ -91,7 +95,9 @@ public final class Attention {
                 s2 = FloatVector.fromArray(F512, a, aOff + i + 32).fma(FloatVector.fromArray(F512, b, bOff + i + 32), s2);
                 s3 = FloatVector.fromArray(F512, a, aOff + i + 48).fma(FloatVector.fromArray(F512, b, bOff + i + 48), s3);
             }
-            sum = Lanes.sum(s0.add(s2).add(s1.add(s3)));
+            float[] park = PARK.get();
+            s0.add(s2).add(s1.add(s3)).intoArray(park, 0);
+            sum = Lanes.sumAt(park, 0);
         }
         for (; i < n; i++) {
             sum += a[aOff + i] * b[bOff + i];
@@ -104,21 +110,28 @@ public final class Attention {
         int i = 0;
         int bound = Lanes.F.loopBound(n);
         for (; i < bound; i += Lanes.L) {
-            F16.round(FloatVector.fromArray(Lanes.F, acc, off + i).mul(s)).intoArray(acc, off + i);
+            FloatVector x = FloatVector.fromArray(Lanes.F, acc, off + i).mul(s);
+            IntVector bits = x.reinterpretAsInts();
+            IntVector r = bits.add(bits.lanewise(VectorOperators.LSHR, 13).and(1).add(0x0FFF)).and(0xFFFFE000);
+            VectorMask<Float> tiny = x.abs().compare(VectorOperators.LT, F16.MIN_NORMAL);
+            r.reinterpretAsFloats().blend(x.add(0.75f).sub(0.75f), tiny).intoArray(acc, off + i);
         }
         for (; i < n; i++) {
             acc[off + i] = F16.round(acc[off + i] * s);
         }
     }
 
-    /** {@code acc[d] = f16(fma(v[d], w, acc[d]))} (ggml {@code vec_mad_f16}). */
+    /** {@code acc[d] = f16(fma(v[d], w, acc[d]))} (ggml {@code vec_mad_f16}); f16 rounding written inline. */
     static void madF16(float[] acc, int off, float[] v, int vOff, int n, float w) {
         int i = 0;
         int bound = Lanes.F.loopBound(n);
+        FloatVector wv = FloatVector.broadcast(Lanes.F, w);
         for (; i < bound; i += Lanes.L) {
-            FloatVector a = FloatVector.fromArray(Lanes.F, acc, off + i);
-            F16.round(FloatVector.fromArray(Lanes.F, v, vOff + i).fma(FloatVector.broadcast(Lanes.F, w), a))
-                    .intoArray(acc, off + i);
+            FloatVector x = FloatVector.fromArray(Lanes.F, v, vOff + i).fma(wv, FloatVector.fromArray(Lanes.F, acc, off + i));
+            IntVector bits = x.reinterpretAsInts();
+            IntVector r = bits.add(bits.lanewise(VectorOperators.LSHR, 13).and(1).add(0x0FFF)).and(0xFFFFE000);
+            VectorMask<Float> tiny = x.abs().compare(VectorOperators.LT, F16.MIN_NORMAL);
+            r.reinterpretAsFloats().blend(x.add(0.75f).sub(0.75f), tiny).intoArray(acc, off + i);
         }
         for (; i < n; i++) {
             acc[off + i] = F16.round(Math.fma(v[vOff + i], w, acc[off + i]));

@@ -1,5 +1,6 @@
 package dev.llmstream.engine.cpu.kernel;
 
+import dev.llmstream.engine.cpu.tensor.Lanes;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
@@ -31,7 +32,36 @@ public final class VectorMath {
 
     private VectorMath() {}
 
-    /** Lane-wise e^x. */
+    /**
+     * {@code dst[i] = e^(sign · src[i])} over {@code n} values. Array in, array out, so no vector ever
+     * crosses a method boundary (where C2 would box it when it does not inline).
+     */
+    public static void expInto(float[] src, int srcOff, float sign, float[] dst, int dstOff, int n) {
+        int i = 0;
+        int bound = Lanes.F.loopBound(n);
+        for (; i < bound; i += Lanes.L) {
+            FloatVector x = FloatVector.fromArray(Lanes.F, src, srcOff + i).mul(sign)
+                    .min(MAX_X).max(MIN_X);
+            FloatVector fx = x.fma(LOG2E, 0.5f);
+            FloatVector nf = (FloatVector) ((IntVector) fx.convert(VectorOperators.F2I, 0)).convert(VectorOperators.I2F, 0);
+            FloatVector floor = nf.sub(1f, nf.compare(VectorOperators.GT, fx));
+            IntVector ni = (IntVector) floor.convert(VectorOperators.F2I, 0);
+            FloatVector r = floor.fma(FloatVector.broadcast(Lanes.F, -LN2_HI), x);
+            r = floor.fma(FloatVector.broadcast(Lanes.F, -LN2_LO), r);
+            FloatVector r2 = r.mul(r);
+            FloatVector p = r.fma(P0, P1).fma(r, FloatVector.broadcast(Lanes.F, P2))
+                    .fma(r, FloatVector.broadcast(Lanes.F, P3))
+                    .fma(r, FloatVector.broadcast(Lanes.F, P4))
+                    .fma(r, FloatVector.broadcast(Lanes.F, P5));
+            p = p.fma(r2, r).add(1f);
+            p.mul(ni.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats()).intoArray(dst, dstOff + i);
+        }
+        for (; i < n; i++) {
+            dst[dstOff + i] = exp(sign * src[srcOff + i]);
+        }
+    }
+
+    /** Lane-wise e^x (tests and non-hot callers; hot loops use {@link #expInto}). */
     public static FloatVector exp(FloatVector x) {
         x = x.min(MAX_X).max(MIN_X);
         // n = floor(x * log2(e) + 0.5), via truncation of a value made positive-safe

@@ -9,8 +9,6 @@ import dev.llmstream.engine.cpu.kernel.Rope;
 import dev.llmstream.engine.cpu.kv.KvStorage;
 import dev.llmstream.engine.cpu.tensor.ActivationFormat;
 import dev.llmstream.engine.cpu.tensor.ActivationQuantizer;
-import dev.llmstream.engine.cpu.tensor.Lanes;
-import jdk.incubator.vector.FloatVector;
 import dev.llmstream.engine.cpu.tensor.WeightMatrix;
 
 /**
@@ -233,14 +231,7 @@ public final class ForwardPass {
     }
 
     private static void roundF16(float[] a, int off, int n) {
-        int j = off;
-        int bound = off + Lanes.F.loopBound(n);
-        for (; j < bound; j += Lanes.L) {
-            F16.round(FloatVector.fromArray(Lanes.F, a, j)).intoArray(a, j);
-        }
-        for (; j < off + n; j++) {
-            a[j] = F16.round(a[j]);
-        }
+        F16.roundInPlace(a, off, n);
     }
 
     private void attention(int task) {

@@ -1,7 +1,6 @@
 package dev.llmstream.engine.cpu.model;
 
-import dev.llmstream.engine.cpu.tensor.F32Matrix;
-import dev.llmstream.engine.cpu.tensor.Q8_0Matrix;
+import dev.llmstream.engine.cpu.tensor.WeightMatrices;
 import dev.llmstream.engine.cpu.tensor.WeightMatrix;
 import dev.llmstream.gguf.GgmlType;
 import dev.llmstream.gguf.GgufFile;
@@ -108,12 +107,11 @@ public final class ModelWeights {
                 throw new GgufFormatException(-1, name, "expected shape [" + cols + ", " + rows + "], got "
                         + java.util.Arrays.toString(t.shape()));
             }
-            MemorySegment seg = file.tensorData(t);
-            return switch (t.type()) {
-                case F32 -> new F32Matrix(seg, rows, cols);
-                case Q8_0 -> new Q8_0Matrix(seg, rows, cols);
-                default -> throw new GgufFormatException(-1, name, "tensor type " + t.type() + " is not supported");
-            };
+            try {
+                return WeightMatrices.of(t.type(), file.tensorData(t), rows, cols);
+            } catch (IllegalArgumentException e) {
+                throw new GgufFormatException(-1, name, e.getMessage());
+            }
         }
 
         float[] vector(String name, int n) {
