@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code {"messages": [...]}} plus optional {@code max_tokens}, {@code temperature}, {@code top_p},
  * {@code top_k}, {@code min_p}, {@code seed}, {@code ignore_eos}) becomes an engine request; at most
  * {@code concurrency} are in flight, so the engine batches them continuously. Results are printed one
- * JSON line per prompt in input order, then one {@code {"aggregate": ...}} line.
+ * JSON line per prompt in input order, then one {@code {"aggregate": ...}} line. Blank lines and lines
+ * starting with {@code #} are skipped.
  */
 final class BatchGenerate {
     private final EngineOptions.Loaded loaded;
@@ -41,7 +42,8 @@ final class BatchGenerate {
     }
 
     int run(Path file, PrintStream out) throws Exception {
-        List<String> lines = Files.readAllLines(file).stream().filter(l -> !l.isBlank()).toList();
+        List<String> lines = Files.readAllLines(file).stream()
+                .filter(l -> !l.isBlank() && !l.stripLeading().startsWith("#")).toList();
         ModelText text = loaded.text();
         AtomicInteger peakBlocks = new AtomicInteger();
         int totalBlocks = loaded.engine().info().kvBlocks();
@@ -105,7 +107,7 @@ final class BatchGenerate {
                 (float) line.path("repetition_penalty").asDouble(d.repetitionPenalty()),
                 (float) line.path("presence_penalty").asDouble(d.presencePenalty()),
                 (float) line.path("frequency_penalty").asDouble(d.frequencyPenalty()),
-                line.hasNonNull("seed") ? line.get("seed").asLong() : d.seed(), null, null, false, 0);
+                line.hasNonNull("seed") ? Long.valueOf(line.get("seed").asLong()) : d.seed(), null, null, false, 0);
         int maxTokens = line.path("max_tokens").asInt(defaults.maxTokens);
         boolean ignoreEos = line.path("ignore_eos").asBoolean(defaults.ignoreEos);
         return new EngineRequest("batch-" + index, prompt, p, maxTokens, 0, null, ignoreEos, 0,
