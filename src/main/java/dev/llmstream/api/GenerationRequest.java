@@ -30,12 +30,17 @@ import java.util.Objects;
  * @param echo              completions only: prepend the prompt text to the output
  * @param user              end-user id (kept for logs/telemetry; never affects generation)
  * @param templateKwargs    {@code chat_template_kwargs} (vLLM): extra template variables, or null
+ * @param priority          scheduling priority (vLLM): lower runs first; 0 by default
+ * @param cacheSalt         {@code cache_salt} (vLLM): prefix-cache reuse only among requests with the same salt, or null
+ * @param speculationMode   llmstream's {@code speculation.mode}: off, ngram, draft, or null (the server default)
+ * @param speculationTokens llmstream's {@code speculation.num_tokens}: draft length k, or null (adaptive)
  */
 public record GenerationRequest(Endpoint endpoint, String model, JsonNode messages, String prompt, int[] promptIds,
                                 boolean stream, boolean includeUsage, int n, Integer maxTokens,
                                 String maxTokensParam, Sampling sampling, List<String> stop, int[] stopTokenIds,
                                 boolean logprobs, int topLogprobs, boolean ignoreEos, int minTokens, boolean echo,
-                                String user, JsonNode templateKwargs) {
+                                String user, JsonNode templateKwargs, int priority, String cacheSalt,
+                                String speculationMode, Integer speculationTokens) {
 
     public GenerationRequest {
         Objects.requireNonNull(endpoint, "endpoint");

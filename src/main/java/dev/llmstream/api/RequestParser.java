@@ -132,9 +132,42 @@ public final class RequestParser {
                 f.number("repetition_penalty", 1, 0, true, 2),
                 f.longValue("seed"), bias.ids(), bias.values());
         int[] stopIds = f.has("stop_token_ids") ? tokenIds(f.get("stop_token_ids"), "stop_token_ids") : null;
+        Integer priority = f.integer("priority", -1_000_000, 1_000_000);
+        String[] spec = speculation(f);
         return new GenerationRequest(endpoint, model, messages, text, ids, stream, includeUsage, n == null ? 1 : n,
                 maxTokens, maxParam, sampling, stop(f), stopIds, logprobs, topLogprobs, f.bool("ignore_eos", false),
-                minTokens == null ? 0 : minTokens, echo, f.string("user"), ctk);
+                minTokens == null ? 0 : minTokens, echo, f.string("user"), ctk, priority == null ? 0 : priority,
+                f.string("cache_salt"), spec[0], spec[1] == null ? null : Integer.valueOf(spec[1]));
+    }
+
+    /**
+     * llmstream's extension {@code "speculation": "ngram"} or
+     * {@code {"mode": "off"|"ngram"|"draft", "num_tokens": k}}: {mode, k} (nulls when absent).
+     */
+    private static String[] speculation(JsonFields f) {
+        JsonNode s = f.get("speculation");
+        if (s == null) {
+            return new String[2];
+        }
+        String mode;
+        Integer k = null;
+        if (s.isTextual()) {
+            mode = s.asText();
+        } else if (s.isObject()) {
+            JsonFields sf = new JsonFields(s, "speculation");
+            mode = sf.string("mode");
+            k = sf.integer("num_tokens", 0, 16);
+            if (mode == null) {
+                mode = "ngram";
+            }
+        } else {
+            throw f.error("speculation", "expected a string or an object, got " + JsonFields.kind(s));
+        }
+        if (!mode.equals("off") && !mode.equals("ngram") && !mode.equals("draft")) {
+            throw new InvalidRequestException(s.isTextual() ? "speculation" : "speculation.mode",
+                    "speculation mode must be off, ngram or draft, got '" + mode + "'");
+        }
+        return new String[] {mode, k == null ? null : k.toString()};
     }
 
     private static List<String> stop(JsonFields f) {

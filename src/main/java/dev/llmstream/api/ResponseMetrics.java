@@ -15,7 +15,9 @@ package dev.llmstream.api;
  * @param cachedPromptTokens prompt tokens reused from the prefix cache
  * @param outputTokens       generated tokens (an end-of-generation token included)
  * @param preemptions        times the request lost its KV cache to others and was recomputed
+ * @param specDraftTokens    speculative tokens proposed for this request
+ * @param specAcceptedTokens of those, accepted by the target model
  */
 public record ResponseMetrics(double queueTimeMs, double ttftMs, double tpotMs, double prefillTimeMs,
                               double decodeTimeMs, double e2eTimeMs, int promptTokens, int cachedPromptTokens,
-                              int outputTokens, int preemptions) {}
+                              int outputTokens, int preemptions, int specDraftTokens, int specAcceptedTokens) {}

@@ -90,10 +90,34 @@ public final class RequestPreparer {
         List<EngineRequest> choices = new ArrayList<>(req.n());
         for (int i = 0; i < req.n(); i++) {
             choices.add(new EngineRequest(requestId + "-" + i, prompt, sampling(req, i), maxTokens,
-                    Math.min(req.minTokens(), maxTokens), req.stopTokenIds(), req.ignoreEos(), 0,
-                    SpeculationParams.DEFAULT, 0L, arrivalNanos));
+                    Math.min(req.minTokens(), maxTokens), req.stopTokenIds(), req.ignoreEos(), req.priority(),
+                    speculation(req), cacheSalt(req.cacheSalt()), arrivalNanos));
         }
         return new PreparedRequest(requestId, req, prompt, List.copyOf(choices), echo);
+    }
+
+    static SpeculationParams speculation(GenerationRequest req) {
+        if (req.speculationMode() == null) {
+            return SpeculationParams.DEFAULT;
+        }
+        SpeculationParams.Mode mode = switch (req.speculationMode()) {
+            case "off" -> SpeculationParams.Mode.OFF;
+            case "draft" -> SpeculationParams.Mode.DRAFT;
+            default -> SpeculationParams.Mode.NGRAM;
+        };
+        return new SpeculationParams(mode, req.speculationTokens() == null ? 0 : req.speculationTokens());
+    }
+
+    /** A 64-bit salt from the tenant's string (0 = shared cache). */
+    static long cacheSalt(String salt) {
+        if (salt == null || salt.isEmpty()) {
+            return 0L;
+        }
+        long h = 0xcbf29ce484222325L; // FNV-1a 64
+        for (byte b : salt.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            h = (h ^ (b & 0xff)) * 0x100000001b3L;
+        }
+        return h == 0 ? 1 : h;
     }
 
     /** The chat prompt text; message and template errors are 400s naming the message. */

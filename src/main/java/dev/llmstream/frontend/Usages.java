@@ -24,12 +24,12 @@ public final class Usages {
     /** The metrics object of one choice; {@code endNanos} is when it finished (0: not yet). */
     public static ResponseMetrics metrics(RequestMetrics m, int outputTokens, long endNanos) {
         if (m == null) {
-            return new ResponseMetrics(0, 0, 0, 0, 0, 0, 0, 0, outputTokens, 0);
+            return new ResponseMetrics(0, 0, 0, 0, 0, 0, 0, 0, outputTokens, 0, 0, 0);
         }
         long end = m.finishedNanos() != 0 ? m.finishedNanos() : endNanos;
         return new ResponseMetrics(ms(m.queueNanos()), ms(m.ttftNanos()), ms(m.tpotNanos()), ms(m.prefillNanos()),
                 ms(m.decodeNanos()), end == 0 ? 0 : ms(end - m.arrivalNanos()), m.promptTokens(),
-                m.cachedPromptTokens(), outputTokens, m.preemptions());
+                m.cachedPromptTokens(), outputTokens, m.preemptions(), m.draftedTokens(), m.acceptedTokens());
     }
 
     /** Milliseconds with microsecond resolution (three decimals keep the JSON short). */

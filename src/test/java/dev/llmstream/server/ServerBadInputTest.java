@@ -38,6 +38,12 @@ class ServerBadInputTest {
         return Stream.of(
                 // path, body, status, param
                 Arguments.of(CHAT, "{}", 400, "messages"),
+                Arguments.of(CHAT, "{" + MSG + ",\"speculation\":42}", 400, "speculation"),
+                Arguments.of(CHAT, "{" + MSG + ",\"speculation\":\"magic\"}", 400, "speculation"),
+                Arguments.of(CHAT, "{" + MSG + ",\"speculation\":{\"mode\":\"x\"}}", 400, "speculation.mode"),
+                Arguments.of(CHAT, "{" + MSG + ",\"speculation\":{\"num_tokens\":99}}", 400, "speculation.num_tokens"),
+                Arguments.of(CHAT, "{" + MSG + ",\"priority\":\"high\"}", 400, "priority"),
+                Arguments.of(CHAT, "{" + MSG + ",\"cache_salt\":7}", 400, "cache_salt"),
                 Arguments.of(CHAT, "{\"messages\":\"hi\"}", 400, "messages"),
                 Arguments.of(CHAT, "{\"messages\":[]}", 400, "messages"),
                 Arguments.of(CHAT, "{\"messages\":[42]}", 400, "messages[0]"),
