@@ -44,7 +44,7 @@ class TelemetryObserverTest {
         long a = info.arrivalNanos();
         RequestMetrics m = new RequestMetrics(a, a + 10_000_000L, a + 20_000_000L, a + 35_000_000L, a + 35_000_000L,
                 40, 32, 4, 0, 0, 0);
-        return new StreamSummary(Usage.of(40, 4, 32), new ResponseMetrics(10, 20, 5, 10, 15, 35, 40, 32, 4, 0),
+        return new StreamSummary(Usage.of(40, 4, 32), new ResponseMetrics(10, 20, 5, 10, 15, 35, 40, 32, 4, 0, 0, 0),
                 List.of(new StreamSummary.Choice(0, FinishReason.LENGTH, 4, m)));
     }
 
