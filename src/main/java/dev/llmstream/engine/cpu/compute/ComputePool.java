@@ -139,7 +139,7 @@ public final class ComputePool implements AutoCloseable {
             if (epoch == seen && !closed) {
                 parked.incrementAndGet();
                 if (epoch == seen && !closed) {
-                    LockSupport.parkNanos(this, 1_000_000);
+                    LockSupport.parkNanos(this, 100_000_000L); // unparked by run(); the timeout is only a safety net
                 }
                 parked.decrementAndGet();
             }
