@@ -51,24 +51,29 @@ public final class Attention {
         int maxOff = sumOff + group;    // M per head
         java.util.Arrays.fill(scratch, 0, sumOff + group, 0f);
         java.util.Arrays.fill(scratch, maxOff, maxOff + group, Float.NEGATIVE_INFINITY);
-        for (int j = 0; j < nPos; j++) {
-            int row = (blockTable[j / blockSize] * blockSize + j % blockSize) * kvDim + kvOff;
-            for (int g = 0; g < group; g++) {
-                int qh = qOff + (firstHead + g) * headDim;
-                int acc = g * headDim;
-                float s = dotF16(q, qh, kCache, row, headDim) * scale;
-                float m = scratch[maxOff + g];
-                float ms = 1f;
-                float vs = 1f;
-                if (s > m) {
-                    scratch[maxOff + g] = s;
-                    ms = LibmExpf.expf(m - s);
-                    scaleF16(scratch, acc, headDim, ms);
-                } else {
-                    vs = LibmExpf.expf(s - m);
+        // walk the sequence's blocks in position order (no division per position)
+        for (int j = 0, b = 0; j < nPos; b++) {
+            int base = blockTable[b] * blockSize;
+            int end = Math.min(nPos, j + blockSize);
+            for (int slot = 0; j < end; j++, slot++) {
+                int row = (base + slot) * kvDim + kvOff;
+                for (int g = 0; g < group; g++) {
+                    int qh = qOff + (firstHead + g) * headDim;
+                    int acc = g * headDim;
+                    float s = dotF16(q, qh, kCache, row, headDim) * scale;
+                    float m = scratch[maxOff + g];
+                    float ms = 1f;
+                    float vs = 1f;
+                    if (s > m) {
+                        scratch[maxOff + g] = s;
+                        ms = LibmExpf.expf(m - s);
+                        scaleF16(scratch, acc, headDim, ms);
+                    } else {
+                        vs = LibmExpf.expf(s - m);
+                    }
+                    madF16(scratch, acc, vCache, row, headDim, vs);
+                    scratch[sumOff + g] = Math.fma(scratch[sumOff + g], ms, vs);
                 }
-                madF16(scratch, acc, vCache, row, headDim, vs);
-                scratch[sumOff + g] = Math.fma(scratch[sumOff + g], ms, vs);
             }
         }
         for (int g = 0; g < group; g++) {

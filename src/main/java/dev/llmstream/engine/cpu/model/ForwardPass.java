@@ -50,6 +50,7 @@ public final class ForwardPass {
 
     // state of the current step, read by the parallel tasks below
     private ForwardBatch batch;
+    private boolean perHeadAttention;
     private LayerWeights layer;
     private int layerIndex;
 
@@ -125,7 +126,10 @@ public final class ForwardPass {
             float[] xv = input(xn, t, layer.wv(), layer.wk(), xk);
             matmul.run(t, layer.wq(), xq, q, layer.wk(), xk, k, layer.wv(), xv, v);
             parallelPerToken(t, qkvPostTask);
-            pool.run(t * c.nHeadKv(), attentionTask);
+            // few tokens (decode): one task per query head balances the threads; more tokens: one per KV
+            // head, so each K/V row is read once for the whole group. Same arithmetic either way.
+            perHeadAttention = t * c.nHeadKv() < 4 * pool.parallelism();
+            pool.run(t * (perHeadAttention ? c.nHead() : c.nHeadKv()), attentionTask);
             matmul.run(t, layer.wo(), input(attn, t, layer.wo()), proj);
             parallelPerToken(t, residualTask);
             parallelPerToken(t, ffnNormTask);
@@ -235,16 +239,19 @@ public final class ForwardPass {
     }
 
     private void attention(int task) {
-        int i = task / c.nHeadKv();
-        int g = task % c.nHeadKv();
+        int heads = perHeadAttention ? c.nHead() : c.nHeadKv();
+        int i = task / heads;
+        int h = task % heads;
         int nPos = batch.position(i) + 1;
-        int group = c.groupSize();
+        int group = perHeadAttention ? 1 : c.groupSize();
+        int firstHead = perHeadAttention ? h : h * c.groupSize();
+        int kvHead = perHeadAttention ? h / c.groupSize() : h;
         float[] s = scores.get();
         if (s.length < group * (c.headDim() + 2)) {
             s = new float[group * (c.headDim() + 2)];
             scores.set(s);
         }
-        Attention.attend(q, i * c.qDim(), attn, i * c.qDim(), g * group, group, g, c.headDim(),
+        Attention.attend(q, i * c.qDim(), attn, i * c.qDim(), firstHead, group, kvHead, c.headDim(),
                 kv.keys(layerIndex), kv.values(layerIndex), c.kvDim(), batch.blockTable(batch.sequence(i)),
                 kv.blockSize(), nPos, attnScale, s);
     }
