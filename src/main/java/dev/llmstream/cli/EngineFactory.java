@@ -51,7 +51,7 @@ final class EngineFactory {
     static CpuEngine startCpu(EngineSettings e, Path path, ModelText text) throws IOException {
         SchedulerConfig sc = new SchedulerConfig(e.maxBatchedTokens(), e.maxSeqs(), e.maxWaiting(), e.prefixCache());
         CpuEngine engine = CpuEngine.start(new CpuEngineConfig(path, null, e.threads(), sc, e.blockSize(),
-                e.kvCacheMb() << 20, e.contextLength(), text.endOfGenerationIds(), spec(e)));
+                e.kvCacheMb() << 20, e.contextLength(), text.endOfGenerationIds(), spec(e), e.maxStepMillis()));
         if (e.warmup()) {
             try {
                 var took = engine.warmUp();

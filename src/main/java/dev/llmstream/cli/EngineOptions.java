@@ -41,6 +41,10 @@ public final class EngineOptions {
     @Option(names = "--block-size", defaultValue = "16", description = "tokens per KV block (default: ${DEFAULT-VALUE})")
     int blockSize;
 
+    @Option(names = "--max-step-ms", defaultValue = "200",
+            description = "while sequences decode, size prefill chunks to keep a step near this (default: ${DEFAULT-VALUE}; 0 = off)")
+    int maxStepMs;
+
     @Option(names = "--spec", defaultValue = "off",
             description = "speculative decoding default: off, ngram (prompt lookup) or draft (needs --draft-model)")
     String spec;
@@ -95,7 +99,7 @@ public final class EngineOptions {
             text = ModelText.fromGguf(file.metadata());
         }
         CpuEngineConfig cfg = new CpuEngineConfig(path, null, threads, sc, blockSize, kvCacheMb << 20, contextLength,
-                text.endOfGenerationIds(), specConfig());
+                text.endOfGenerationIds(), specConfig(), maxStepMs);
         CpuEngine engine = CpuEngine.start(cfg);
         if (!noWarmup) {
             try {

@@ -99,6 +99,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--block-size", description = "tokens per KV block (default 16)")
     Integer blockSize;
 
+    @Option(names = "--max-step-ms", description = "while streams decode, size prefill chunks to keep a step near this (default 200; 0 = off)")
+    Integer maxStepMs;
+
     @Option(names = "--no-warmup", description = "skip the JIT warm-up before turning ready")
     Boolean noWarmup;
 
@@ -204,6 +207,7 @@ public final class ServeCommand implements Callable<Integer> {
         put(f, "engine.max_waiting", maxWaiting);
         put(f, "engine.prefix_cache", noPrefixCache == null ? null : !noPrefixCache);
         put(f, "engine.block_size", blockSize);
+        put(f, "engine.max_step_ms", maxStepMs);
         put(f, "engine.warmup", noWarmup == null ? null : !noWarmup);
         put(f, "engine.kind", engineKind);
         put(f, "engine.trtllm_engine_dir", engineDir == null ? null : engineDir.toString());

@@ -166,7 +166,7 @@ public final class ConfigLoader {
                 num("engine.context_length"), (long) values.get("engine.kv_cache_mb"), num("engine.max_batched_tokens"),
                 num("engine.max_seqs"), num("engine.max_waiting"), (boolean) values.get("engine.prefix_cache"),
                 num("engine.block_size"), (boolean) values.get("engine.warmup"), spec, draft,
-                num("engine.spec_tokens"), num("engine.spec_max_batch"));
+                num("engine.spec_tokens"), num("engine.spec_max_batch"), num("engine.max_step_ms"));
         TelemetrySettings telemetry = new TelemetrySettings((boolean) values.get("telemetry.metrics"),
                 TelemetrySettings.Tracing.parse(str("telemetry.tracing"), sources.get("telemetry.tracing")),
                 num("telemetry.step_span_interval"), (boolean) values.get("telemetry.access_log"),

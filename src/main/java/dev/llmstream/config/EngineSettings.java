@@ -11,8 +11,9 @@ import java.nio.file.Path;
  * @param trtllmNativeDir where libtrtllm_shim.so lives, or null (library path)
  * @param spec            speculative decoding default: off, ngram or draft
  * @param draftModel      draft GGUF, or null
+ * @param maxStepMillis   step-duration target while decoding (0: static token budget)
  */
 public record EngineSettings(Path model, String kind, Path trtllmEngineDir, Path trtllmNativeDir, int threads,
                              int contextLength, long kvCacheMb, int maxBatchedTokens, int maxSeqs, int maxWaiting,
                              boolean prefixCache, int blockSize, boolean warmup, String spec, Path draftModel,
-                             int specTokens, int specMaxBatch) {}
+                             int specTokens, int specMaxBatch, int maxStepMillis) {}

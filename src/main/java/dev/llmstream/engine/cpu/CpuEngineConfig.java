@@ -17,9 +17,12 @@ import java.util.Objects;
  * @param contextLength     per-sequence context limit (0 = the model's)
  * @param endOfGenerationIds token ids that end generation unless a request ignores EOS
  * @param spec              speculative decoding defaults
+ * @param maxStepMillis     while sequences decode, size prefill chunks so a step takes about this long
+ *                          (bounds inter-token latency; 0 = the static token budget only)
  */
 public record CpuEngineConfig(Path model, String modelName, int threads, SchedulerConfig scheduler, int blockSize,
-                              long kvCacheBytes, int contextLength, int[] endOfGenerationIds, SpecConfig spec) {
+                              long kvCacheBytes, int contextLength, int[] endOfGenerationIds, SpecConfig spec,
+                              int maxStepMillis) {
 
     public CpuEngineConfig {
         Objects.requireNonNull(model, "model");
@@ -34,12 +37,26 @@ public record CpuEngineConfig(Path model, String modelName, int threads, Schedul
     public CpuEngineConfig(Path model, String modelName, int threads, SchedulerConfig scheduler, int blockSize,
                            long kvCacheBytes, int contextLength, int[] endOfGenerationIds) {
         this(model, modelName, threads, scheduler, blockSize, kvCacheBytes, contextLength, endOfGenerationIds,
-                SpecConfig.OFF);
+                SpecConfig.OFF, DEFAULT_MAX_STEP_MILLIS);
     }
 
     public CpuEngineConfig withSpec(SpecConfig s) {
         return new CpuEngineConfig(model, modelName, threads, scheduler, blockSize, kvCacheBytes, contextLength,
-                endOfGenerationIds, s);
+                endOfGenerationIds, s, maxStepMillis);
+    }
+
+    /** Default step-duration target while decoding: inter-token latency p99 stays under ~0.25 s. */
+    public static final int DEFAULT_MAX_STEP_MILLIS = 200;
+
+    public CpuEngineConfig(Path model, String modelName, int threads, SchedulerConfig scheduler, int blockSize,
+                           long kvCacheBytes, int contextLength, int[] endOfGenerationIds, SpecConfig spec) {
+        this(model, modelName, threads, scheduler, blockSize, kvCacheBytes, contextLength, endOfGenerationIds, spec,
+                DEFAULT_MAX_STEP_MILLIS);
+    }
+
+    public CpuEngineConfig withMaxStepMillis(int ms) {
+        return new CpuEngineConfig(model, modelName, threads, scheduler, blockSize, kvCacheBytes, contextLength,
+                endOfGenerationIds, spec, ms);
     }
 
     public static CpuEngineConfig of(Path model, int[] eogIds) {
@@ -48,27 +65,27 @@ public record CpuEngineConfig(Path model, String modelName, int threads, Schedul
 
     public CpuEngineConfig withScheduler(SchedulerConfig s) {
         return new CpuEngineConfig(model, modelName, threads, s, blockSize, kvCacheBytes, contextLength,
-                endOfGenerationIds, spec);
+                endOfGenerationIds, spec, maxStepMillis);
     }
 
     public CpuEngineConfig withKvCacheBytes(long bytes) {
         return new CpuEngineConfig(model, modelName, threads, scheduler, blockSize, bytes, contextLength,
-                endOfGenerationIds, spec);
+                endOfGenerationIds, spec, maxStepMillis);
     }
 
     public CpuEngineConfig withThreads(int n) {
         return new CpuEngineConfig(model, modelName, n, scheduler, blockSize, kvCacheBytes, contextLength,
-                endOfGenerationIds, spec);
+                endOfGenerationIds, spec, maxStepMillis);
     }
 
     public CpuEngineConfig withContextLength(int n) {
         return new CpuEngineConfig(model, modelName, threads, scheduler, blockSize, kvCacheBytes, n,
-                endOfGenerationIds, spec);
+                endOfGenerationIds, spec, maxStepMillis);
     }
 
     public CpuEngineConfig withModelName(String name) {
         return new CpuEngineConfig(model, name, threads, scheduler, blockSize, kvCacheBytes, contextLength,
-                endOfGenerationIds, spec);
+                endOfGenerationIds, spec, maxStepMillis);
     }
 
     public int resolvedThreads() {

@@ -52,6 +52,7 @@ final class EngineStep implements AutoCloseable {
     private long specAccepted;
     private final long[] specAcceptedPerPosition;
     private final DraftModelProposer draftProposer;
+    private final dev.llmstream.engine.core.scheduler.PrefillPacer pacer;
     private long steps;
     private long promptTokens;
     private long generationTokens;
@@ -72,6 +73,8 @@ final class EngineStep implements AutoCloseable {
         this.verifier = new SpecVerifier(sampler, vocab);
         this.specAcceptedPerPosition = new long[Math.max(1, spec.maxDraftTokens())];
         this.draftProposer = spec.draftModel() == null ? null : loadDraft(model, cfg);
+        this.pacer = new dev.llmstream.engine.core.scheduler.PrefillPacer(cfg.maxStepMillis() * 1_000_000L,
+                cfg.scheduler().maxBatchedTokens());
     }
 
     private static DraftModelProposer loadDraft(CpuModel target, CpuEngineConfig cfg) {
@@ -118,6 +121,7 @@ final class EngineStep implements AutoCloseable {
     boolean run(List<EngineObserver> observers) {
         long start = System.nanoTime();
         proposeDrafts();
+        scheduler.setPrefillBudget(pacer.budget(scheduler.decodingCount() > 0));
         ScheduledBatch sb = scheduler.schedule(start);
         for (Sequence s : scheduler.finishedByScheduler()) {
             finished++;
@@ -147,7 +151,9 @@ final class EngineStep implements AutoCloseable {
             }
         }
         steps++;
-        StepEvent ev = new StepEvent(steps, start, System.nanoTime(), sb.prefillTokens(), sb.decodeTokens(), ids,
+        long end = System.nanoTime();
+        pacer.record(end - start, sb.prefillTokens(), sb.decodeTokens());
+        StepEvent ev = new StepEvent(steps, start, end, sb.prefillTokens(), sb.decodeTokens(), ids,
                 scheduler.runningCount(), scheduler.waitingCount(), (double) pool.usedBlocks() / pool.numBlocks());
         for (EngineObserver o : observers) {
             try {

@@ -36,11 +36,33 @@ public final class Scheduler {
     private long prefixQueryTokens;
     private long prefixHitTokens;
     private long preemptions;
+    private int prefillBudget;
 
     public Scheduler(SchedulerConfig config, BlockPool pool) {
         this.config = config;
         this.pool = pool;
         this.blockSize = pool.blockSize();
+        this.prefillBudget = config.maxBatchedTokens();
+    }
+
+    /**
+     * Caps the prompt tokens (prefill chunks) one step may take, on top of the token budget. The
+     * engine lowers it while sequences are decoding so that a step — hence every running stream's
+     * inter-token latency — stays near a target duration; with no decodes it gives the full budget.
+     */
+    public void setPrefillBudget(int tokens) {
+        prefillBudget = Math.max(1, Math.min(tokens, config.maxBatchedTokens()));
+    }
+
+    /** Sequences currently decoding (their next step computes one token, plus drafts). */
+    public int decodingCount() {
+        int n = 0;
+        for (Sequence s : running) {
+            if (s.isDecoding()) {
+                n++;
+            }
+        }
+        return n;
     }
 
     public BlockPool pool() {
@@ -97,6 +119,7 @@ public final class Scheduler {
         batch.clear();
         finishedByScheduler.clear();
         int budget = config.maxBatchedTokens();
+        int prefillLeft = prefillBudget;
         boolean preempted = false;
         for (int i = 0; i < running.size() && budget > 0; i++) {
             Sequence s = running.get(i);
@@ -104,6 +127,11 @@ public final class Scheduler {
             int n = Math.min(s.numTokens() - s.numComputed() + drafts, budget);
             if (s.isDecoding()) {
                 s.trimDrafts(n - 1);
+            } else {
+                n = Math.min(n, prefillLeft);
+                if (n <= 0) {
+                    continue; // no prefill this step: the decodes keep their inter-token latency
+                }
             }
             boolean scheduled = true;
             while (!allocate(s, n)) {
@@ -126,11 +154,15 @@ public final class Scheduler {
                 }
             }
             if (scheduled) {
+                if (!s.isDecoding()) {
+                    prefillLeft -= n;
+                }
                 batch.add(s, n);
                 budget -= n;
             }
         }
-        while (!preempted && budget > 0 && running.size() < config.maxSequences() && !waiting.isEmpty()) {
+        while (!preempted && budget > 0 && prefillLeft > 0 && running.size() < config.maxSequences()
+                && !waiting.isEmpty()) {
             Sequence s = waiting.peek();
             if (!fitsAtAll(s)) {
                 waiting.poll();
@@ -140,11 +172,12 @@ public final class Scheduler {
             }
             boolean firstAdmission = s.cachedPromptTokens < 0;
             int reused = s.numBlocks() == 0 && config.prefixCaching() ? reuseCachedPrefix(s) : 0;
-            int n = Math.min(s.numTokens() - s.numComputed(), budget);
+            int n = Math.min(Math.min(s.numTokens() - s.numComputed(), budget), prefillLeft);
             if (!allocate(s, n)) {
                 releaseAll(s); // undo the prefix hit: don't pin blocks while waiting
                 break;
             }
+            prefillLeft -= n;
             waiting.poll();
             if (firstAdmission) {
                 s.cachedPromptTokens = reused;
