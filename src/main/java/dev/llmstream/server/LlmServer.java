@@ -99,7 +99,7 @@ public final class LlmServer implements AutoCloseable {
     private static void warmFrontend(RequestPreparer preparer) {
         long t0 = System.nanoTime();
         try {
-            for (int i = 0; i < 20; i++) {
+            for (int i = 0; i < 200; i++) { // enough calls for the JIT to compile the text path
                 preparer.prepare(RequestParser.chat(ApiCodec.tree(
                         "{\"messages\":[{\"role\":\"system\",\"content\":\"You are helpful.\"},"
                                 + "{\"role\":\"user\",\"content\":\"Warm-up " + i + ": say hello.\"}],"
