@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Offline batch mode of {@code generate}: every JSONL line ({@code {"prompt": ...}} or
  * {@code {"messages": [...]}} plus optional {@code max_tokens}, {@code temperature}, {@code top_p},
- * {@code top_k}, {@code min_p}, {@code seed}, {@code ignore_eos}) becomes an engine request; at most
+ * {@code top_k}, {@code min_p}, {@code seed}, {@code ignore_eos}; {@code output_len} as in bench
+ * workload files is read as {@code max_tokens}) becomes an engine request; at most
  * {@code concurrency} are in flight, so the engine batches them continuously. Results are printed one
  * JSON line per prompt in input order, then one {@code {"aggregate": ...}} line. Blank lines and lines
  * starting with {@code #} are skipped.
@@ -62,10 +63,20 @@ final class BatchGenerate {
             loaded.engine().submit(req, c);
         }
         long outputTokens = 0;
+        double tpotSum = 0;
+        int tpotCount = 0;
+        long drafted = 0;
+        long accepted = 0;
         for (CompletionCollector c : collectors) {
             EngineOutput last = c.await();
             RequestMetrics m = last.metrics();
             outputTokens += m.outputTokens();
+            if (m.outputTokens() > 1) {
+                tpotSum += m.tpotNanos() / 1e6;
+                tpotCount++;
+            }
+            drafted += m.draftedTokens();
+            accepted += m.acceptedTokens();
             ObjectNode o = om.createObjectNode();
             o.set("output_ids", GenerateCommand.ints(om, c.tokens()));
             o.put("output_text", c.text());
@@ -84,6 +95,11 @@ final class BatchGenerate {
         a.put("wall_s", GenerateCommand.round(wall));
         a.put("output_tok_s", GenerateCommand.round(outputTokens / wall));
         a.put("prefix_hit_tokens", after.prefixHitTokens() - before.prefixHitTokens());
+        double meanTpot = tpotCount == 0 ? 0 : tpotSum / tpotCount;
+        a.put("mean_tpot_ms", GenerateCommand.round(meanTpot));
+        a.put("decode_tok_s_per_stream", GenerateCommand.round(meanTpot > 0 ? 1000 / meanTpot : 0));
+        a.put("spec_drafted", drafted);
+        a.put("spec_accepted", accepted);
         a.put("peak_kv_blocks", peakBlocks.get());
         out.println(om.writeValueAsString(agg));
         return 0;
@@ -108,7 +124,8 @@ final class BatchGenerate {
                 (float) line.path("presence_penalty").asDouble(d.presencePenalty()),
                 (float) line.path("frequency_penalty").asDouble(d.frequencyPenalty()),
                 line.hasNonNull("seed") ? Long.valueOf(line.get("seed").asLong()) : d.seed(), null, null, false, 0);
-        int maxTokens = line.path("max_tokens").asInt(defaults.maxTokens);
+        // bench workload files say output_len; generate's own files max_tokens
+        int maxTokens = line.path("max_tokens").asInt(line.path("output_len").asInt(defaults.maxTokens));
         boolean ignoreEos = line.path("ignore_eos").asBoolean(defaults.ignoreEos);
         return new EngineRequest("batch-" + index, prompt, p, maxTokens, 0, null, ignoreEos, 0,
                 SpeculationParams.DEFAULT, 0L, System.nanoTime());
