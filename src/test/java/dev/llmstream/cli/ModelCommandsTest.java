@@ -97,7 +97,7 @@ class ModelCommandsTest {
         assertThat(badFf.err()).contains("--n-ff = 1000 is not a multiple of the Q8_0 block size 32");
         assertThat(tmp.resolve("y.gguf")).doesNotExist();
 
-        Run badQuant = run("model", "synth", "--quant", "Q4_K", "-o", tmp.resolve("z.gguf").toString());
+        Run badQuant = run("model", "synth", "--quant", "Q3_K", "-o", tmp.resolve("z.gguf").toString());
         assertThat(badQuant.code()).isEqualTo(2);
         assertThat(badQuant.err()).contains("--quant");
 
