@@ -35,7 +35,8 @@ final class KQuants {
     /** Per-call workspace (the codecs are shared singletons, so nothing lives in fields). */
     static final class Work {
         final byte[] levels = new byte[QK_K];   // L: final code of every weight of the super-block
-        final byte[] aux = new byte[32];        // Laux: codes of the scale being tried
+        final byte[] aux = new byte[32];        // Laux: codes of the grid being tried
+        final float[] shifted = new float[32];  // x - min of the sub-block being searched
         final float[] weights = new float[32];
         final float[] scales = new float[QK_K / 16];
         final float[] mins = new float[QK_K / 32];
@@ -51,9 +52,15 @@ final class KQuants {
      * a positive min is refused and the scale refitted with min 0) and keeps the grid only when
      * its error is strictly smaller. Writes the codes to {@code L[lOff..]} and {@code -min} to
      * {@code mins[minIdx]}; returns the scale.
+     *
+     * <p>Note that ggml measures every later grid from the <em>current</em> min: once a grid is
+     * kept, both {@code x - min} and {@code max - min} change (random sub-blocks keep about 2.7
+     * of Q4_K's 21 grids), so grids cannot be evaluated independently. (Interleaving three grids
+     * per pass with re-evaluation after a keep was measured slower here: the loop is bound by
+     * instruction throughput, not by the latency of its sums.)
      */
     static float makeQkx2Quants(int n, int nmax, float[] x, int xOff, float[] weights, byte[] L, int lOff,
-                                float[] mins, int minIdx, byte[] aux, float rmin, float rdelta, int nstep) {
+                                float[] mins, int minIdx, Work work, float rmin, float rdelta, int nstep) {
         float min = x[xOff];
         float max = x[xOff];
         float sumW = weights[0];
@@ -72,28 +79,31 @@ final class KQuants {
             mins[minIdx] = -min;
             return 0f;
         }
-        float iscale = nmax / (max - min);
+        float[] xm = work.shifted;
+        for (int i = 0; i < n; i++) xm[i] = x[xOff + i] - min; // C recomputes x[i] - min: same float
+        float range = max - min;
+        float iscale = nmax / range;
         float scale = 1 / iscale;
         float bestError = 0;
         for (int i = 0; i < n; i++) {
-            int l = Math.max(0, Math.min(nmax, nearestInt(iscale * (x[xOff + i] - min))));
+            int l = Math.max(0, Math.min(nmax, nearestInt(iscale * xm[i])));
             L[lOff + i] = (byte) l;
             float diff = scale * l + min - x[xOff + i];
             bestError += weights[i] * (diff * diff);
         }
+        byte[] aux = work.aux;
         for (int is = 0; is <= nstep; is++) {
-            iscale = (rmin + rdelta * is + nmax) / (max - min);
+            iscale = (rmin + rdelta * is + nmax) / range;
             float sumL = 0;
             float sumL2 = 0;
             float sumXL = 0;
             for (int i = 0; i < n; i++) {
-                float v = x[xOff + i];
-                int l = Math.max(0, Math.min(nmax, nearestInt(iscale * (v - min))));
+                int l = Math.max(0, Math.min(nmax, nearestInt(iscale * xm[i])));
                 aux[i] = (byte) l;
                 float w = weights[i];
                 sumL += w * l;
                 sumL2 += w * l * l;
-                sumXL += w * l * v;
+                sumXL += w * l * x[xOff + i];
             }
             float det = sumW * sumL2 - sumL * sumL;
             if (det > 0) {
@@ -113,6 +123,8 @@ final class KQuants {
                     bestError = curError;
                     scale = thisScale;
                     min = thisMin;
+                    range = max - min;
+                    for (int i = 0; i < n; i++) xm[i] = x[xOff + i] - min;
                 }
             }
         }
@@ -128,8 +140,11 @@ final class KQuants {
      * {@code sum(w x l) / sum(w l^2)}, and 18 nearby grids {@code -(nmax + 0.1 is) / max},
      * {@code is = -9..9, != 0}, replace it when they fit better ({@code sumlx^2 / suml2} larger).
      * Stores {@code l + nmax} in {@code L[lOff..]}; returns the (signed) scale.
+     *
+     * <p>As in {@link #makeQkx2Quants}, three grids are summed per pass (six independent chains,
+     * each in ggml's order) and the replace decisions are then taken in ggml's order.
      */
-    static float makeQxQuants(int n, int nmax, float[] x, int xOff, byte[] L, int lOff) {
+    static float makeQxQuants(int n, int nmax, float[] x, int xOff, byte[] L, int lOff, float[] wx) {
         float max = 0;
         float amax = 0;
         for (int i = 0; i < n; i++) {
@@ -143,6 +158,10 @@ final class KQuants {
             for (int i = 0; i < n; i++) L[lOff + i] = 0;
             return 0f;
         }
+        for (int i = 0; i < n; i++) {
+            float v = x[xOff + i];
+            wx[i] = v * v * v; // (w * x) with w = x*x, as ggml's w*x[i]*l associates
+        }
         float iscale = -nmax / max;
         float sumlx = 0;
         float suml2 = 0;
@@ -151,35 +170,56 @@ final class KQuants {
             int l = Math.max(-nmax, Math.min(nmax - 1, nearestInt(iscale * v)));
             L[lOff + i] = (byte) (l + nmax);
             float w = v * v;
-            sumlx += w * v * l;
+            sumlx += wx[i] * l;
             suml2 += w * l * l;
         }
         float scale = suml2 != 0 ? sumlx / suml2 : 0f;
         float best = scale * sumlx;
-        for (int is = -9; is <= 9; is++) {
-            if (is == 0) {
-                continue;
-            }
-            iscale = -(nmax + 0.1f * is) / max;
-            sumlx = 0;
-            suml2 = 0;
+        // is = -9..-1, 1..9 in three passes of three each side
+        for (int g = 0; g < 6; g++) {
+            int is0 = g < 3 ? -9 + 3 * g : 1 + 3 * (g - 3);
+            float i0 = -(nmax + 0.1f * is0) / max;
+            float i1 = -(nmax + 0.1f * (is0 + 1)) / max;
+            float i2 = -(nmax + 0.1f * (is0 + 2)) / max;
+            float lx0 = 0, l20 = 0, lx1 = 0, l21 = 0, lx2 = 0, l22 = 0;
             for (int i = 0; i < n; i++) {
                 float v = x[xOff + i];
-                int l = Math.max(-nmax, Math.min(nmax - 1, nearestInt(iscale * v)));
                 float w = v * v;
-                sumlx += w * v * l;
-                suml2 += w * l * l;
+                float wxi = wx[i];
+                int l0 = Math.max(-nmax, Math.min(nmax - 1, nearestInt(i0 * v)));
+                int l1 = Math.max(-nmax, Math.min(nmax - 1, nearestInt(i1 * v)));
+                int l2 = Math.max(-nmax, Math.min(nmax - 1, nearestInt(i2 * v)));
+                lx0 += wxi * l0;
+                l20 += w * l0 * l0;
+                lx1 += wxi * l1;
+                l21 += w * l1 * l1;
+                lx2 += wxi * l2;
+                l22 += w * l2 * l2;
             }
-            if (suml2 > 0 && sumlx * sumlx > best * suml2) {
-                for (int i = 0; i < n; i++) {
-                    int l = nearestInt(iscale * x[xOff + i]);
-                    L[lOff + i] = (byte) (nmax + Math.max(-nmax, Math.min(nmax - 1, l)));
-                }
-                scale = sumlx / suml2;
-                best = scale * sumlx;
+            if (l20 > 0 && lx0 * lx0 > best * l20) {
+                setCodes(n, nmax, x, xOff, L, lOff, i0);
+                scale = lx0 / l20;
+                best = scale * lx0;
+            }
+            if (l21 > 0 && lx1 * lx1 > best * l21) {
+                setCodes(n, nmax, x, xOff, L, lOff, i1);
+                scale = lx1 / l21;
+                best = scale * lx1;
+            }
+            if (l22 > 0 && lx2 * lx2 > best * l22) {
+                setCodes(n, nmax, x, xOff, L, lOff, i2);
+                scale = lx2 / l22;
+                best = scale * lx2;
             }
         }
         return scale;
+    }
+
+    private static void setCodes(int n, int nmax, float[] x, int xOff, byte[] L, int lOff, float iscale) {
+        for (int i = 0; i < n; i++) {
+            int l = nearestInt(iscale * x[xOff + i]);
+            L[lOff + i] = (byte) (nmax + Math.max(-nmax, Math.min(nmax - 1, l)));
+        }
     }
 
     /**
@@ -203,7 +243,7 @@ final class KQuants {
             for (int l = 0; l < 32; l++) sumX2 += x[s + l] * x[s + l];
             float avX = (float) Math.sqrt(sumX2 / 32);
             for (int l = 0; l < 32; l++) w.weights[l] = avX + Math.abs(x[s + l]);
-            float scale = makeQkx2Quants(32, nmax, x, s, w.weights, w.levels, 32 * j, w.mins, j, w.aux,
+            float scale = makeQkx2Quants(32, nmax, x, s, w.weights, w.levels, 32 * j, w.mins, j, w,
                     rmin, rdelta, nstep);
             w.scales[j] = scale;
             if (scale > maxScale) maxScale = scale;

@@ -42,6 +42,7 @@ public final class Q6_KCodec implements WeightCodec {
     public void quantize(float[] src, int srcOff, int n, MemorySegment dst, long dstOff) {
         checkRange(n, src, srcOff, dst, dstOff);
         byte[] L = new byte[BLOCK];
+        float[] cubes = new float[16];
         float[] scales = new float[BLOCK / 16];
         byte[] block = new byte[BLOCK_BYTES];
         for (int b = 0; b < n / BLOCK; b++) {
@@ -51,7 +52,7 @@ public final class Q6_KCodec implements WeightCodec {
             float maxScale = 0;
             float maxAbsScale = 0;
             for (int ib = 0; ib < BLOCK / 16; ib++) {
-                float scale = KQuants.makeQxQuants(16, 32, src, x0 + 16 * ib, L, 16 * ib);
+                float scale = KQuants.makeQxQuants(16, 32, src, x0 + 16 * ib, L, 16 * ib, cubes);
                 scales[ib] = scale;
                 float abs = Math.abs(scale);
                 if (abs > maxAbsScale) {
