@@ -6,11 +6,12 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The interleaved searches of {@link KQuants} (three code grids per pass) against literal,
- * one-grid-at-a-time transcriptions of ggml's {@code make_qkx2_quants} and {@code make_qx_quants}
- * below, on many random sub-blocks of varied distributions: codes, scale and min must agree bit
- * for bit. (ggml's own bytes are checked in {@link GgmlVectorsTest}; this test covers far more
- * inputs than the vectors hold.)
+ * The searches of {@link KQuants} (Q6_K's with three code grids per pass, Q4_K/Q5_K's with the
+ * shifted weights {@code x - min} kept between grids) against literal, one-grid-at-a-time
+ * transcriptions of ggml's {@code make_qkx2_quants} and {@code make_qx_quants} below, on many
+ * random sub-blocks of varied distributions: codes, scale and min must agree bit for bit. (ggml's
+ * own bytes are checked in {@link GgmlVectorsTest}; this test covers far more inputs than the
+ * vectors hold.)
  */
 class KQuantSearchTest {
 
@@ -156,7 +157,7 @@ class KQuantSearchTest {
     }
 
     @Test
-    void interleavedQkx2SearchEqualsTheLiteralOne() {
+    void qkx2SearchEqualsTheLiteralOne() {
         SplittableRandom r = new SplittableRandom(2024);
         KQuants.Work work = new KQuants.Work();
         byte[] ours = new byte[32];
