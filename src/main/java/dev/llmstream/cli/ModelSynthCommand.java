@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.StringJoiner;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -38,7 +39,11 @@ public final class ModelSynthCommand implements Callable<Integer> {
     String shape;
 
     @Option(names = "--quant", defaultValue = "Q8_0",
-            description = "Matrix storage type: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}); norms stay F32.")
+            description = {"Matrix storage type: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}); norms stay F32.",
+                "Q4_K_S/Q4_K_M/Q5_K_S/Q5_K_M/Q6_K choose each tensor's type as llama-quantize does (e.g. Q4_K_M:"
+                        + " output/tied embeddings and some attn_v/ffn_down Q6_K, the rest Q4_K); Q4_K and Q5_K are"
+                        + " pure. K-quant tensors whose rows are not whole 256-weight super-blocks fall back as in"
+                        + " llama.cpp (Q4_K->Q5_0, Q5_K->Q5_1, Q6_K->Q8_0)."})
     WeightType quant;
 
     @Option(names = "--seed", defaultValue = "42", description = "Model seed (default: ${DEFAULT-VALUE}).")
@@ -112,6 +117,9 @@ public final class ModelSynthCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "wrote %s: %s (%s) %s, %,d parameters, %d tensors, %,d bytes in %.1f s%n",
                     r.path(), r.shape().name(), r.shape().architecture(), quant, r.parameterCount(), r.tensorCount(),
                     r.fileSize(), r.elapsed().toNanos() / 1e9);
+            StringJoiner types = new StringJoiner(", ", "tensor types: ", "");
+            r.tensorTypes().forEach((t, n) -> types.add(n + " " + t));
+            out.println(types);
             out.flush();
             return 0;
         } catch (IllegalArgumentException e) {

@@ -96,7 +96,7 @@ public record ModelShape(
         if (llama3Rope.isPresent() && !architecture.equals("llama")) {
             throw new IllegalArgumentException("llama3 RoPE scaling (rope_freqs.weight) is only loaded for --arch llama");
         }
-        int block = type.ggmlType().blockSize();
+        int block = type.widthMultiple();
         requireBlock("--n-embd", nEmbd, block, type);
         requireBlock("--n-ff", nFf, block, type);
         requireBlock("n_head * head_dim", hd * nHead, block, type);
@@ -111,7 +111,9 @@ public record ModelShape(
     private static void requireBlock(String what, int v, int block, WeightType type) {
         if (v % block != 0) {
             throw new IllegalArgumentException(what + " = " + v + " is not a multiple of the " + type
-                    + " block size " + block + " (matrix rows must be whole blocks)");
+                    + (type.kind() == WeightType.Kind.UNIFORM ? " block size " + block + " (matrix rows must be whole blocks)"
+                            : " minimum width " + block + " (rows that are not whole super-blocks of 256 fall back"
+                                    + " to 32-weight blocks)"));
         }
     }
 

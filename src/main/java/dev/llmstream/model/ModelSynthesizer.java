@@ -1,5 +1,6 @@
 package dev.llmstream.model;
 
+import dev.llmstream.gguf.GgmlType;
 import dev.llmstream.gguf.GgufWriter;
 import dev.llmstream.util.Progress;
 import java.io.IOException;
@@ -7,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * Writes a synthesized model file: plans it ({@link SynthPlan}), streams it through
@@ -16,9 +18,9 @@ import java.time.Duration;
  */
 public final class ModelSynthesizer {
 
-    /** What was written. */
+    /** What was written; {@code tensorTypes} counts the tensors of each storage type. */
     public record Result(Path path, long fileSize, long parameterCount, int tensorCount, ModelShape shape,
-                         Duration elapsed) {}
+                         Map<GgmlType, Integer> tensorTypes, Duration elapsed) {}
 
     private ModelSynthesizer() {}
 
@@ -40,7 +42,7 @@ public final class ModelSynthesizer {
             }
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             return new Result(target, size, plan.parameterCount(), plan.tensorCount(), plan.shape(),
-                    Duration.ofNanos(System.nanoTime() - start));
+                    plan.tensorTypeCounts(), Duration.ofNanos(System.nanoTime() - start));
         } finally {
             Files.deleteIfExists(tmp);
         }

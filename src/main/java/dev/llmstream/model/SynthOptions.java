@@ -8,7 +8,8 @@ import java.util.Optional;
  * What {@code model synth} should build.
  *
  * @param shape         hyperparameters (its {@code nVocab} sizes a generated vocabulary)
- * @param weightType    storage type of the matrices; 1-D tensors are always F32
+ * @param weightType    storage type of the matrices, or llama.cpp's mix of types ({@link QuantMix});
+ *                      1-D tensors are always F32
  * @param seed          the model seed: same options and seed give a byte-identical file, and the
  *                      same float weights for every {@code weightType}
  * @param vocabFrom     copy {@code tokenizer.*} from this GGUF instead of generating a vocabulary;

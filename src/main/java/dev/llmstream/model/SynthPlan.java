@@ -6,6 +6,7 @@ import dev.llmstream.gguf.GgufWriter;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,7 +32,10 @@ import java.util.Map;
  *   output.weight              [n_embd, n_vocab]             (untied only)
  * </pre>
  *
- * A plan can be inspected (sizes, parameter count, file layout) without producing any data, which
+ * "weight type" is {@link QuantMix#typeOf}: the {@code --quant} type for uniform types, llama.cpp's
+ * per-tensor choice for the K-quant types and mixes.
+ *
+ * <p>A plan can be inspected (sizes, parameter count, file layout) without producing any data, which
  * is how the tests check a 386 MB shape without writing it.
  */
 public final class SynthPlan {
@@ -99,28 +103,28 @@ public final class SynthPlan {
     }
 
     private static List<PlannedTensor> tensors(ModelShape s, WeightType wt) {
-        GgmlType w = wt.ggmlType();
         int e = s.nEmbd();
         int hd = s.effectiveHeadDim();
         int q = s.nHead() * hd;
         int kv = s.nHeadKv() * hd;
         List<PlannedTensor> out = new ArrayList<>();
-        out.add(new PlannedTensor("token_embd.weight", new long[] {e, s.nVocab()}, w,
+        out.add(new PlannedTensor("token_embd.weight", new long[] {e, s.nVocab()},
+                QuantMix.typeOf(wt, s, "token_embd.weight", e),
                 s.tied() ? WeightInit.outputHead(e) : new WeightInit.Gaussian(0, 1)));
         s.llama3Rope().ifPresent(r -> out.add(new PlannedTensor("rope_freqs.weight", new long[] {hd / 2},
                 GgmlType.F32, WeightInit.llama3RopeFactors(r, s.ropeTheta(), hd))));
         for (int i = 0; i < s.nLayer(); i++) {
             String b = "blk." + i + ".";
             out.add(norm(b + "attn_norm.weight", e));
-            out.add(matrix(b + "attn_q.weight", e, q, w));
+            out.add(matrix(b + "attn_q.weight", e, q, wt, s));
             if (s.qkvBias()) {
                 out.add(new PlannedTensor(b + "attn_q.bias", new long[] {q}, GgmlType.F32, WeightInit.bias()));
             }
-            out.add(matrix(b + "attn_k.weight", e, kv, w));
+            out.add(matrix(b + "attn_k.weight", e, kv, wt, s));
             if (s.qkvBias()) {
                 out.add(new PlannedTensor(b + "attn_k.bias", new long[] {kv}, GgmlType.F32, WeightInit.bias()));
             }
-            out.add(matrix(b + "attn_v.weight", e, kv, w));
+            out.add(matrix(b + "attn_v.weight", e, kv, wt, s));
             if (s.qkvBias()) {
                 out.add(new PlannedTensor(b + "attn_v.bias", new long[] {kv}, GgmlType.F32, WeightInit.bias()));
             }
@@ -128,15 +132,16 @@ public final class SynthPlan {
                 out.add(norm(b + "attn_q_norm.weight", hd));
                 out.add(norm(b + "attn_k_norm.weight", hd));
             }
-            out.add(matrix(b + "attn_output.weight", q, e, w));
+            out.add(matrix(b + "attn_output.weight", q, e, wt, s));
             out.add(norm(b + "ffn_norm.weight", e));
-            out.add(matrix(b + "ffn_gate.weight", e, s.nFf(), w));
-            out.add(matrix(b + "ffn_up.weight", e, s.nFf(), w));
-            out.add(matrix(b + "ffn_down.weight", s.nFf(), e, w));
+            out.add(matrix(b + "ffn_gate.weight", e, s.nFf(), wt, s));
+            out.add(matrix(b + "ffn_up.weight", e, s.nFf(), wt, s));
+            out.add(matrix(b + "ffn_down.weight", s.nFf(), e, wt, s));
         }
         out.add(norm("output_norm.weight", e));
         if (!s.tied()) {
-            out.add(new PlannedTensor("output.weight", new long[] {e, s.nVocab()}, w, WeightInit.outputHead(e)));
+            out.add(new PlannedTensor("output.weight", new long[] {e, s.nVocab()},
+                    QuantMix.typeOf(wt, s, "output.weight", e), WeightInit.outputHead(e)));
         }
         return out;
     }
@@ -145,8 +150,9 @@ public final class SynthPlan {
         return new PlannedTensor(name, new long[] {n}, GgmlType.F32, WeightInit.normGain());
     }
 
-    private static PlannedTensor matrix(String name, int in, int out, GgmlType type) {
-        return new PlannedTensor(name, new long[] {in, out}, type, WeightInit.projection(in));
+    private static PlannedTensor matrix(String name, int in, int out, WeightType wt, ModelShape s) {
+        return new PlannedTensor(name, new long[] {in, out}, QuantMix.typeOf(wt, s, name, in),
+                WeightInit.projection(in));
     }
 
     public SynthOptions options() {
@@ -168,6 +174,15 @@ public final class SynthPlan {
 
     public int tensorCount() {
         return tensors.size();
+    }
+
+    /** How many tensors of each type the file holds (K-quant mixes and fallbacks make several). */
+    public Map<GgmlType, Integer> tensorTypeCounts() {
+        Map<GgmlType, Integer> counts = new EnumMap<>(GgmlType.class);
+        for (PlannedTensor t : tensors) {
+            counts.merge(t.type(), 1, Integer::sum);
+        }
+        return Collections.unmodifiableMap(counts);
     }
 
     public long parameterCount() {

@@ -72,6 +72,22 @@ class ModelCommandsTest {
     }
 
     @Test
+    void kQuantMixesAreListedAndReportTheirTensorTypes() throws IOException {
+        Run help = run("model", "synth", "--help");
+        assertThat(help.code()).isZero();
+        assertThat(help.out()).contains("Q4_K, Q5_K, Q6_K, Q4_K_S, Q4_K_M, Q5_K_S, Q5_K_M").contains("Q4_K->Q5_0");
+
+        Path file = tmp.resolve("k.gguf");
+        Run synth = run("model", "synth", "--shape", "tiny", "--quant", "Q4_K_M", "--n-layer", "2", "-q", "-o",
+                file.toString());
+        assertThat(synth.code()).as(synth.err()).isZero();
+        // tied embeddings and attn_v/ffn_down of layer 1 (use_more_bits(1, 2)) are Q6_K
+        assertThat(synth.out()).contains(" Q4_K_M, ").contains("tensor types: 5 F32, 12 Q4_K, 3 Q6_K");
+        Run json = run("model", "inspect", file.toString(), "--json");
+        assertThat(new ObjectMapper().readTree(json.out()).get("file_type_name").asText()).isEqualTo("MOSTLY_Q4_K_M");
+    }
+
+    @Test
     void sameCommandTwiceWritesIdenticalFiles() throws IOException {
         Path a = tmp.resolve("a.gguf");
         Path b = tmp.resolve("b.gguf");
@@ -97,7 +113,7 @@ class ModelCommandsTest {
         assertThat(badFf.err()).contains("--n-ff = 1000 is not a multiple of the Q8_0 block size 32");
         assertThat(tmp.resolve("y.gguf")).doesNotExist();
 
-        Run badQuant = run("model", "synth", "--quant", "Q4_K", "-o", tmp.resolve("z.gguf").toString());
+        Run badQuant = run("model", "synth", "--quant", "Q3_K", "-o", tmp.resolve("z.gguf").toString());
         assertThat(badQuant.code()).isEqualTo(2);
         assertThat(badQuant.err()).contains("--quant");
 

@@ -14,7 +14,9 @@ import java.util.Objects;
  * address a {@link MemorySegment}, so the same code reads a heap array or a mapped GGUF file.
  * Stateless and thread-safe.
  */
-public sealed interface WeightCodec permits F32Codec, F16Codec, Bf16Codec, Q8_0Codec, Q4_0Codec {
+public sealed interface WeightCodec
+        permits F32Codec, F16Codec, Bf16Codec, Q8_0Codec, Q4_0Codec, Q5_0Codec, Q5_1Codec, Q4_KCodec, Q5_KCodec,
+                Q6_KCodec {
 
     GgmlType type();
 
@@ -48,7 +50,7 @@ public sealed interface WeightCodec permits F32Codec, F16Codec, Bf16Codec, Q8_0C
         return size;
     }
 
-    /** The codec of {@code type}; the supported types are F32, F16, BF16, Q8_0 and Q4_0. */
+    /** The codec of {@code type}; the supported types are F32, F16, BF16, Q8_0, Q4_0, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K. */
     static WeightCodec of(GgmlType type) {
         Objects.requireNonNull(type, "type");
         return switch (type) {
@@ -57,8 +59,13 @@ public sealed interface WeightCodec permits F32Codec, F16Codec, Bf16Codec, Q8_0C
             case BF16 -> Bf16Codec.INSTANCE;
             case Q8_0 -> Q8_0Codec.INSTANCE;
             case Q4_0 -> Q4_0Codec.INSTANCE;
+            case Q5_0 -> Q5_0Codec.INSTANCE;
+            case Q5_1 -> Q5_1Codec.INSTANCE;
+            case Q4_K -> Q4_KCodec.INSTANCE;
+            case Q5_K -> Q5_KCodec.INSTANCE;
+            case Q6_K -> Q6_KCodec.INSTANCE;
             default -> throw new IllegalArgumentException(
-                    "no codec for " + type + " (supported: F32, F16, BF16, Q8_0, Q4_0)");
+                    "no codec for " + type + " (supported: F32, F16, BF16, Q8_0, Q4_0, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K)");
         };
     }
 

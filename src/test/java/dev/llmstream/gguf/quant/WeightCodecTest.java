@@ -199,7 +199,7 @@ class WeightCodecTest {
         float[] inf = new float[32];
         inf[0] = Float.NEGATIVE_INFINITY;
         assertThatThrownBy(() -> WeightCodec.of(GgmlType.Q4_0).quantize(inf)).hasMessageContaining("non-finite");
-        assertThatThrownBy(() -> WeightCodec.of(GgmlType.Q4_K)).hasMessageContaining("no codec for Q4_K");
+        assertThatThrownBy(() -> WeightCodec.of(GgmlType.Q3_K)).hasMessageContaining("no codec for Q3_K");
         assertThatThrownBy(() -> q8.quantize(new float[32], 16, 32, MemorySegment.ofArray(new byte[34]), 0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("float range [16, 16 + 32)");
         assertThatThrownBy(() -> q8.quantize(new float[64], 0, 64, MemorySegment.ofArray(new byte[67]), 0))
