@@ -119,15 +119,18 @@ public final class Progress implements AutoCloseable {
     }
 
     private void reportQuarters(long now) {
-        int quarter = total == 0 ? 4 : (int) Math.min(4, now * 4 / total);
-        int seen = quartersReported.get();
         // Quarter 4 is left to done(), which also prints the duration.
-        while (seen < quarter && quarter < 4) {
-            if (quartersReported.compareAndSet(seen, quarter)) {
-                line(quarter * 25 + "% (" + amount(now) + " of " + amount(total) + ", " + seconds() + ")");
-                return;
+        int quarter = total == 0 ? 4 : (int) Math.min(3, now * 4 / total);
+        if (quarter <= quartersReported.get()) {
+            return; // the common case: no lock
+        }
+        synchronized (this) {
+            // every quarter once and in order, even when a fast thread skips past one
+            while (quartersReported.get() < quarter) {
+                int q = quartersReported.incrementAndGet();
+                line(q * 25 + "% (" + amount(Math.max(now, q * total / 4)) + " of " + amount(total) + ", "
+                        + seconds() + ")");
             }
-            seen = quartersReported.get();
         }
     }
 
