@@ -119,17 +119,17 @@ public final class Progress implements AutoCloseable {
     }
 
     private void reportQuarters(long now) {
-        // Quarter 4 is left to done(), which also prints the duration.
+        // Quarter 4 is left to done(), which also prints the duration. A call that jumps past several
+        // quarters reports only the latest; under the lock lines stay in order and never repeat, even
+        // when a thread that crossed 25% is overtaken by one that crossed 50% (its line is then dropped).
         int quarter = total == 0 ? 4 : (int) Math.min(3, now * 4 / total);
         if (quarter <= quartersReported.get()) {
             return; // the common case: no lock
         }
         synchronized (this) {
-            // every quarter once and in order, even when a fast thread skips past one
-            while (quartersReported.get() < quarter) {
-                int q = quartersReported.incrementAndGet();
-                line(q * 25 + "% (" + amount(Math.max(now, q * total / 4)) + " of " + amount(total) + ", "
-                        + seconds() + ")");
+            if (quarter > quartersReported.get()) {
+                quartersReported.set(quarter);
+                line(quarter * 25 + "% (" + amount(now) + " of " + amount(total) + ", " + seconds() + ")");
             }
         }
     }
