@@ -23,7 +23,7 @@ import jdk.incubator.vector.VectorOperators;
  * canonical lane {@code k mod L} both halves land in lanes {@code 0..L} in order. The vector paths take
  * {@code d} from {@link #scales} (see {@link BlockMatrix#blockScales}).
  */
-public final class Q4_0Matrix extends BlockMatrix {
+public final class Q4_0Matrix extends PanelMatrix {
     static final int BLOCK = 32;
     static final int BLOCK_BYTES = 18;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
@@ -32,8 +32,15 @@ public final class Q4_0Matrix extends BlockMatrix {
     private final float[] scales;
     private final int blocksPerRow;
 
+    /**
+     * llama.cpp repacks this format for x86 (8 rows interleaved, {@code ggml_repack_get_optimal_repack_type})
+     * when the row count is a multiple of 8; otherwise it uses the plain {@code ggml_vec_dot} kernels.
+     */
+    private final boolean repacked;
+
     public Q4_0Matrix(MemorySegment data, int rows, int cols) {
         super(GgmlType.Q4_0, data, rows, cols);
+        this.repacked = rows % 8 == 0;
         this.blocksPerRow = cols / BLOCK;
         this.scales = blockScales(0);
     }
@@ -61,6 +68,12 @@ public final class Q4_0Matrix extends BlockMatrix {
     }
 
     @Override
+    float dotScalar(int r, PreparedInput x, int t) {
+        return repacked ? GgmlDots.q4_0Repacked(data, r * rowBytes, cols, x, t)
+                : GgmlDots.q8_0Lanes(data, r * rowBytes, cols, true, x, t);
+    }
+
+    @Override
     public void dequantizeRowScalar(int row, float[] out, int off) {
         long base = row * rowBytes;
         for (int b = 0; b < cols / BLOCK; b++, base += BLOCK_BYTES) {
@@ -73,64 +86,5 @@ public final class Q4_0Matrix extends BlockMatrix {
         }
     }
 
-    @Override
-    protected float fused1(int r, float[] x, int xOff, float[] park) {
-        FloatVector acc = FloatVector.zero(Lanes.F);
-        long base = r * rowBytes;
-        int s = r * blocksPerRow;
-        for (int b = 0, k = xOff; b < blocksPerRow; b++, base += BLOCK_BYTES) {
-            FloatVector d = FloatVector.broadcast(Lanes.F, scales[s + b]);
-            for (int h = 0; h < 2; h++) {
-                for (int j = 0; j < BLOCK / 2; j += Lanes.L, k += Lanes.L) {
-                    FloatVector w = (FloatVector) ByteVector.fromMemorySegment(QuantVectors.B, data, base + 2 + j, LE)
-                            .lanewise(VectorOperators.LSHR, 4 * h).and((byte) 0x0F).sub((byte) 8)
-                            .convertShape(VectorOperators.B2F, Lanes.F, 0);
-                    acc = w.mul(d).fma(FloatVector.fromArray(Lanes.F, x, k), acc);
-                }
-            }
-        }
-        acc.intoArray(park, 0);
-        return Lanes.sumAt(park, 0);
-    }
 
-    @Override
-    protected void fused4(int r, float[] x, int xOff, float[] out, int oOff, float[] acc) {
-        FloatVector a0 = FloatVector.zero(Lanes.F), a1 = a0, a2 = a0, a3 = a0;
-        long b0 = r * rowBytes, b1 = b0 + rowBytes, b2 = b1 + rowBytes, b3 = b2 + rowBytes;
-        int nb = blocksPerRow;
-        int s0 = r * nb, s1 = s0 + nb, s2 = s1 + nb, s3 = s2 + nb;
-        for (int b = 0, k = xOff; b < nb; b++) {
-            FloatVector d0 = FloatVector.broadcast(Lanes.F, scales[s0 + b]);
-            FloatVector d1 = FloatVector.broadcast(Lanes.F, scales[s1 + b]);
-            FloatVector d2 = FloatVector.broadcast(Lanes.F, scales[s2 + b]);
-            FloatVector d3 = FloatVector.broadcast(Lanes.F, scales[s3 + b]);
-            for (int h = 0; h < 2; h++) {
-                int shift = 4 * h;
-                for (int j = 0; j < BLOCK / 2; j += Lanes.L, k += Lanes.L) {
-                    FloatVector v = FloatVector.fromArray(Lanes.F, x, k);
-                    a0 = ((FloatVector) ByteVector.fromMemorySegment(QuantVectors.B, data, b0 + 2 + j, LE)
-                            .lanewise(VectorOperators.LSHR, shift).and((byte) 0x0F).sub((byte) 8)
-                            .convertShape(VectorOperators.B2F, Lanes.F, 0)).mul(d0).fma(v, a0);
-                    a1 = ((FloatVector) ByteVector.fromMemorySegment(QuantVectors.B, data, b1 + 2 + j, LE)
-                            .lanewise(VectorOperators.LSHR, shift).and((byte) 0x0F).sub((byte) 8)
-                            .convertShape(VectorOperators.B2F, Lanes.F, 0)).mul(d1).fma(v, a1);
-                    a2 = ((FloatVector) ByteVector.fromMemorySegment(QuantVectors.B, data, b2 + 2 + j, LE)
-                            .lanewise(VectorOperators.LSHR, shift).and((byte) 0x0F).sub((byte) 8)
-                            .convertShape(VectorOperators.B2F, Lanes.F, 0)).mul(d2).fma(v, a2);
-                    a3 = ((FloatVector) ByteVector.fromMemorySegment(QuantVectors.B, data, b3 + 2 + j, LE)
-                            .lanewise(VectorOperators.LSHR, shift).and((byte) 0x0F).sub((byte) 8)
-                            .convertShape(VectorOperators.B2F, Lanes.F, 0)).mul(d3).fma(v, a3);
-                }
-            }
-            b0 += BLOCK_BYTES;
-            b1 += BLOCK_BYTES;
-            b2 += BLOCK_BYTES;
-            b3 += BLOCK_BYTES;
-        }
-        a0.intoArray(acc, 0);
-        a1.intoArray(acc, Lanes.L);
-        a2.intoArray(acc, 2 * Lanes.L);
-        a3.intoArray(acc, 3 * Lanes.L);
-        sums4(acc, 0, out, oOff + r);
-    }
 }

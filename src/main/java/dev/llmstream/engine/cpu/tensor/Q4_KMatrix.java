@@ -22,18 +22,29 @@ import jdk.incubator.vector.VectorOperators;
  * The products {@code d·sc} and {@code dmin·m} are exact, so the FMA gives the correctly rounded
  * {@code d·sc·q − dmin·m}; every path (vector, fused, scalar twin) uses that same FMA.
  */
-public final class Q4_KMatrix extends BufferedBlockMatrix {
+public final class Q4_KMatrix extends PanelMatrix {
     static final int BLOCK = 256;
     static final int BLOCK_BYTES = 144;
-    private static final int SCALES = 4;
-    private static final int QS = 16;
+    static final int SCALES = 4;
+    static final int QS = 16;
+
+    /**
+     * llama.cpp repacks this format for x86 (8 rows interleaved, {@code ggml_repack_get_optimal_repack_type})
+     * when the row count is a multiple of 8; otherwise it uses the plain {@code ggml_vec_dot} kernels.
+     */
+    private final boolean repacked;
 
     public Q4_KMatrix(MemorySegment data, int rows, int cols) {
-        super(GgmlType.Q4_K, data, rows, cols, BLOCK);
+        super(GgmlType.Q4_K, data, rows, cols);
+        this.repacked = rows % 8 == 0;
     }
 
     @Override
-    void dequantizeSpan(int row, int from, int to, float[] out, int off) {
+    public void dequantizeRow(int row, float[] out, int off) {
+        dequantizeSpan(row, 0, cols, out, off);
+    }
+
+    private void dequantizeSpan(int row, int from, int to, float[] out, int off) {
         long base = row * rowBytes + (long) (from / BLOCK) * BLOCK_BYTES;
         for (int i = from; i < to; i += BLOCK, base += BLOCK_BYTES, off += BLOCK) {
             dequantizeBlock(base, out, off);
@@ -61,6 +72,12 @@ public final class Q4_KMatrix extends BufferedBlockMatrix {
                 ((FloatVector) b.convertShape(VectorOperators.B2F, Lanes.F, 0)).fma(ds, dm).intoArray(out, off + 64 * c + 32 + l);
             }
         }
+    }
+
+    @Override
+    float dotScalar(int r, PreparedInput x, int t) {
+        return repacked ? GgmlDots.q4_KRepacked(data, r * rowBytes, cols, x, t, MatmulMode.tile4(x.mode(t)))
+                : GgmlDots.q4_KLanes(data, r * rowBytes, cols, x, t);
     }
 
     @Override

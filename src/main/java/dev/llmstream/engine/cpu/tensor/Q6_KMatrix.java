@@ -25,19 +25,23 @@ import jdk.incubator.vector.VectorOperators;
  * {@code d·sc} is exact (11 × 8 bits); multiplying by the 6-bit {@code q} rounds once, the same way
  * in every path.
  */
-public final class Q6_KMatrix extends BufferedBlockMatrix {
+public final class Q6_KMatrix extends PanelMatrix {
     static final int BLOCK = 256;
     static final int BLOCK_BYTES = 210;
-    private static final int QH = 128;
-    private static final int SCALES = 192;
-    private static final int D = 208;
+    static final int QH = 128;
+    static final int SCALES = 192;
+    static final int D = 208;
 
     public Q6_KMatrix(MemorySegment data, int rows, int cols) {
-        super(GgmlType.Q6_K, data, rows, cols, BLOCK);
+        super(GgmlType.Q6_K, data, rows, cols);
     }
 
     @Override
-    void dequantizeSpan(int row, int from, int to, float[] out, int off) {
+    public void dequantizeRow(int row, float[] out, int off) {
+        dequantizeSpan(row, 0, cols, out, off);
+    }
+
+    private void dequantizeSpan(int row, int from, int to, float[] out, int off) {
         long base = row * rowBytes + (long) (from / BLOCK) * BLOCK_BYTES;
         for (int i = from; i < to; i += BLOCK, base += BLOCK_BYTES, off += BLOCK) {
             dequantizeBlock(base, out, off);
@@ -76,6 +80,11 @@ public final class Q6_KMatrix extends BufferedBlockMatrix {
     /** {@code d·scales[i]} (exact). */
     private float groupScale(long base, float d, int i) {
         return d * data.get(ValueLayout.JAVA_BYTE, base + SCALES + i);
+    }
+
+    @Override
+    float dotScalar(int r, PreparedInput x, int t) {
+        return GgmlDots.q6_KLanes(data, r * rowBytes, cols, x, t);
     }
 
     @Override

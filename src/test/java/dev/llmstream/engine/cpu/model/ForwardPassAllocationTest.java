@@ -36,7 +36,7 @@ class ForwardPassAllocationTest {
                     long before = THREADS.getCurrentThreadAllocatedBytes();
                     for (int i = 0; i < 20; i++) {
                         b.clear();
-                        int s = b.addSequence(table);
+                        int s = b.addSequence(table, 52);
                         for (int t = 0; t < tokens; t++) {
                             b.addToken(s, 5 + t, 40 + t, t == tokens - 1);
                         }

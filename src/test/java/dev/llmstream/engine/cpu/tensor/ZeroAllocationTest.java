@@ -33,14 +33,15 @@ class ZeroAllocationTest {
             WeightMatrix m = WeightMatrices.of(type, validWeights(arena, type, rows, cols, rnd), rows, cols);
             // decode (one token; a token quad plus two, for Q8_0's multi-token tile) and strip (17)
             for (int tokens : new int[] {1, 6, 17}) {
-                float[] x = MatrixTestSupport.randomActivations(tokens * cols, rnd);
+                PreparedInput x = MatrixTestSupport.prepare(m, MatrixTestSupport.randomActivations(tokens * cols, rnd),
+                        tokens, MatrixTestSupport.randomModes(tokens, rnd));
                 float[] out = new float[tokens * rows];
                 long perCall = Long.MAX_VALUE;
                 long deadline = System.nanoTime() + LIMIT_NANOS;
                 while (perCall > 0 && System.nanoTime() < deadline) {
                     long before = THREADS.getCurrentThreadAllocatedBytes();
                     for (int i = 0; i < 200; i++) {
-                        m.matmul(x, tokens, out, rows, 0, rows);
+                        m.matmul(x, out, rows, 0, rows);
                     }
                     perCall = (THREADS.getCurrentThreadAllocatedBytes() - before) / 200;
                 }
