@@ -27,11 +27,11 @@ class ZeroAllocationTest {
     @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_K", "Q5_K", "Q6_K"})
     void compiledMatmulAllocatesNothing(GgmlType type) {
         SplittableRandom rnd = new SplittableRandom(type.ordinal());
-        int rows = 70; // 17 row quads + 2 rows for the one-row kernels
+        int rows = 136; // a multiple of 8 (Q4_0/Q4_K repacked, as in llama.cpp): a group of 8 panels and a half
         int cols = 512;
         try (Arena arena = Arena.ofConfined()) {
             WeightMatrix m = WeightMatrices.of(type, validWeights(arena, type, rows, cols, rnd), rows, cols);
-            // decode (one token; a token quad plus two, for Q8_0's multi-token tile) and strip (17)
+            // one token, a pair plus one, and the strip path (17)
             for (int tokens : new int[] {1, 6, 17}) {
                 PreparedInput x = MatrixTestSupport.prepare(m, MatrixTestSupport.randomActivations(tokens * cols, rnd),
                         tokens, MatrixTestSupport.randomModes(tokens, rnd));
