@@ -33,10 +33,10 @@ abstract class PanelMatrix extends BlockMatrix {
     static final int STRIP_MIN_TOKENS = 4;
     /** Most panels a decode kernel takes at once (see {@link #decodeGroup}). */
     static final int MAX_GROUP = 8;
-    private static final ThreadLocal<float[]> RES = ThreadLocal.withInitial(() -> new float[2 * MAX_GROUP * P]);
+    private static final ThreadLocal<float[]> RES = ThreadLocal.withInitial(() -> new float[4 * MAX_GROUP * P]);
     /** Per-thread parking space for accumulators between a kernel's passes (64 vectors). */
     private static final ThreadLocal<float[]> PARK = ThreadLocal.withInitial(() -> new float[64 * P]);
-    private static final ThreadLocal<float[]> STRIP = ThreadLocal.withInitial(() -> new float[0]);
+    private static final ThreadLocal<float[][]> STRIPS = ThreadLocal.withInitial(() -> new float[MAX_GROUP][0]);
 
     /** Largest array of the repacked weights (whole panels per array). */
     private static final int CHUNK_BYTES = 1 << 30;
@@ -113,6 +113,16 @@ abstract class PanelMatrix extends BlockMatrix {
     /** Converts panel {@code p} to floats in {@code strip} (layout chosen by the format). */
     abstract void stripPanel(int p, float[] strip);
 
+    /** Panels converted to one strip and multiplied together (1 or more). */
+    int stripGroup() {
+        return 1;
+    }
+
+    /** Tokens per {@link #panelStrip} call. */
+    int stripTokens() {
+        return 4;
+    }
+
     /**
      * Panels {@code p .. p+g-1} against token {@code t} of {@code x} (and {@code t+1} if {@code pair}) from the
      * bytes: token {@code i}, panel {@code j} into {@code res[(i·g + j)·P ..]}. {@code g} is 1 or
@@ -130,8 +140,13 @@ abstract class PanelMatrix extends BlockMatrix {
         return 1;
     }
 
-    /** Tokens {@code t..t+3} against panel {@code p} over its float strip: results into {@code res[0..4P)}. */
-    abstract void panelStrip(float[] strip, int p, PreparedInput x, int t, float[] res, float[] park);
+    /**
+     * Tokens {@code t .. t + stripTokens() - 1} against panels {@code p .. p+g-1} ({@code g} = 1 or
+     * {@link #stripGroup}) over their float strips ({@code strips[j]} for panel {@code p + j}): token
+     * {@code i}, panel {@code j} into {@code res[(i·g + j)·P ..]}. Separate arrays per panel keep the
+     * kernels' indexing simple enough for C2 to hoist every bounds check.
+     */
+    abstract void panelStrip(float[][] strips, int p, int g, PreparedInput x, int t, float[] res, float[] park);
 
     /** Row chunks of whole decode groups, so that the multi-panel decode kernels get to run. */
     @Override
@@ -159,15 +174,20 @@ abstract class PanelMatrix extends BlockMatrix {
         int p0 = rowStart / P;
         int p1 = (rowEnd + P - 1) / P;
         if (n >= STRIP_MIN_TOKENS) {
-            float[] s = strip();
-            for (int p = p0; p < p1; p++) {
-                stripPanel(p, s);
-                int t = 0;
-                for (; t + 4 <= n; t += 4) {
-                    panelStrip(s, p, x, t, res, park);
-                    emit(res, 4, 1, out, t, ldOut, p, rowStart, rowEnd);
+            float[][] s = strips();
+            int st = stripTokens();
+            for (int p = p0; p < p1; ) {
+                int g = stripGroup() <= p1 - p ? stripGroup() : 1;
+                for (int j = 0; j < g; j++) {
+                    stripPanel(p + j, s[j]);
                 }
-                decode(p, 1, x, t, n, res, park, out, ldOut, rowStart, rowEnd);
+                int t = 0;
+                for (; t + st <= n; t += st) {
+                    panelStrip(s, p, g, x, t, res, park);
+                    emit(res, st, g, out, t, ldOut, p, rowStart, rowEnd);
+                }
+                decode(p, g, x, t, n, res, park, out, ldOut, rowStart, rowEnd);
+                p += g;
             }
             return;
         }
@@ -190,16 +210,20 @@ abstract class PanelMatrix extends BlockMatrix {
             }
         }
         if (t < n) {
-            panelBytes(p, g, x, t, false, res, park);
-            emit(res, 1, g, out, t, ldOut, p, rowStart, rowEnd);
+            int gs = decodeGroup(false) <= g ? decodeGroup(false) : 1;
+            for (int j = 0; j < g; j += gs) {
+                panelBytes(p + j, gs, x, t, false, res, park);
+                emit(res, 1, gs, out, t, ldOut, p + j, rowStart, rowEnd);
+            }
         }
     }
 
-    private float[] strip() {
-        float[] s = STRIP.get();
-        if (s.length < stripFloats()) {
-            s = new float[stripFloats()];
-            STRIP.set(s);
+    private float[][] strips() {
+        float[][] s = STRIPS.get();
+        for (int j = 0; j < stripGroup(); j++) {
+            if (s[j].length < stripFloats()) {
+                s[j] = new float[stripFloats()];
+            }
         }
         return s;
     }

@@ -163,7 +163,8 @@ public final class Q4_0Matrix extends PanelMatrix {
     }
 
     @Override
-    void panelStrip(float[] strip, int p, PreparedInput x, int t, float[] res, float[] park) {
+    void panelStrip(float[][] strips, int p, int g, PreparedInput x, int t, float[] res, float[] park) {
+        float[] strip = strips[0];
         float[] xv = x.values;
         float[] xs = x.scales;
         FloatVector a0 = FloatVector.zero(Lanes.F);

@@ -217,7 +217,8 @@ public final class Q4_KMatrix extends PanelMatrix {
      * token are parked ({@code park[(8i + j)·P ..]}), then added into the token's accumulators by its mode.
      */
     @Override
-    void panelStrip(float[] strip, int p, PreparedInput x, int t, float[] res, float[] park) {
+    void panelStrip(float[][] strips, int p, int g, PreparedInput x, int t, float[] res, float[] park) {
+        float[] strip = strips[0];
         float[] acc = ACC.get();
         java.util.Arrays.fill(acc, 0f);
         float[] xv = x.values;

@@ -137,7 +137,8 @@ public final class Q6_KMatrix extends PanelMatrix {
     }
 
     @Override
-    void panelStrip(float[] strip, int p, PreparedInput x, int t, float[] res, float[] park) {
+    void panelStrip(float[][] strips, int p, int g, PreparedInput x, int t, float[] res, float[] park) {
+        float[] strip = strips[0];
         float[] f = f(p);
         int fo = fo(p);
         float[] xv = x.values;
@@ -179,17 +180,17 @@ public final class Q6_KMatrix extends PanelMatrix {
                 FloatVector sa = FloatVector.fromArray(Lanes.F, strip, sco + 2 * lane * P);
                 FloatVector sbv = FloatVector.fromArray(Lanes.F, strip, sco + (2 * lane + 1) * P);
                 FloatVector dw = FloatVector.fromArray(Lanes.F, f, fo + sb * P);
-                int g = t * gs + sb * 16 + 2 * lane;
-                i0 = i0.sub((IntVector) sa.mul(bs[g]).add(sbv.mul(bs[g + 1])).mul(32f).convert(VectorOperators.F2I, 0));
+                int gi = t * gs + sb * 16 + 2 * lane;
+                i0 = i0.sub((IntVector) sa.mul(bs[gi]).add(sbv.mul(bs[gi + 1])).mul(32f).convert(VectorOperators.F2I, 0));
                 a0 = dw.mul(xs[t * nsb + sb]).fma((FloatVector) i0.convert(VectorOperators.I2F, 0), a0);
-                g += gs;
-                i1 = i1.sub((IntVector) sa.mul(bs[g]).add(sbv.mul(bs[g + 1])).mul(32f).convert(VectorOperators.F2I, 0));
+                gi += gs;
+                i1 = i1.sub((IntVector) sa.mul(bs[gi]).add(sbv.mul(bs[gi + 1])).mul(32f).convert(VectorOperators.F2I, 0));
                 a1 = dw.mul(xs[(t + 1) * nsb + sb]).fma((FloatVector) i1.convert(VectorOperators.I2F, 0), a1);
-                g += gs;
-                i2 = i2.sub((IntVector) sa.mul(bs[g]).add(sbv.mul(bs[g + 1])).mul(32f).convert(VectorOperators.F2I, 0));
+                gi += gs;
+                i2 = i2.sub((IntVector) sa.mul(bs[gi]).add(sbv.mul(bs[gi + 1])).mul(32f).convert(VectorOperators.F2I, 0));
                 a2 = dw.mul(xs[(t + 2) * nsb + sb]).fma((FloatVector) i2.convert(VectorOperators.I2F, 0), a2);
-                g += gs;
-                i3 = i3.sub((IntVector) sa.mul(bs[g]).add(sbv.mul(bs[g + 1])).mul(32f).convert(VectorOperators.F2I, 0));
+                gi += gs;
+                i3 = i3.sub((IntVector) sa.mul(bs[gi]).add(sbv.mul(bs[gi + 1])).mul(32f).convert(VectorOperators.F2I, 0));
                 a3 = dw.mul(xs[(t + 3) * nsb + sb]).fma((FloatVector) i3.convert(VectorOperators.I2F, 0), a3);
             }
             a0.intoArray(park, lane * P);
