@@ -122,8 +122,32 @@ public final class Activations {
         }
     }
 
+    /**
+     * {@code y[yOff + i] = ggml_v_expf(x[xOff + i] − sub)} for {@code n} values ({@code n} a multiple of 16),
+     * the exponential of ggml's softmax ({@code ggml_vec_soft_max_f32}); see {@link #swiglu} for the method.
+     */
+    public static void expSub(float[] x, int xOff, float sub, float[] y, int yOff, int n) {
+        FloatVector zero = FloatVector.zero(Lanes.F);
+        FloatVector inf = FloatVector.broadcast(Lanes.F, Float.POSITIVE_INFINITY);
+        FloatVector ln2Hi = FloatVector.broadcast(Lanes.F, LN2_HI);
+        FloatVector ln2Lo = FloatVector.broadcast(Lanes.F, LN2_LO);
+        for (int i = 0; i < n; i += Lanes.L) {
+            FloatVector v = FloatVector.fromArray(Lanes.F, x, xOff + i).sub(sub);
+            FloatVector nf = v.fma(LOG2E, EXP_SHIFT).sub(EXP_SHIFT);
+            FloatVector b = nf.neg().fma(ln2Lo, nf.neg().fma(ln2Hi, v));
+            FloatVector u = b.mul(b);
+            FloatVector j = b.fma(P5, P4).fma(u, b.fma(P3, P2)).fma(u, b.fma(P1, 1f));
+            IntVector ni = (IntVector) nf.max(-192f).min(192f).convert(VectorOperators.F2I, 0);
+            IntVector lo = ni.lanewise(VectorOperators.ASHR, 1);
+            FloatVector e = j.mul(lo.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                    .mul(ni.sub(lo).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+            VectorMask<Float> big = nf.abs().compare(VectorOperators.GT, 192f);
+            e.blend(inf.blend(zero, nf.compare(VectorOperators.LE, 0f)), big).intoArray(y, yOff + i);
+        }
+    }
+
     /** One lane of {@code ggml_v_expf} (AVX-512). */
-    static float ggmlExpf(float x) {
+    public static float ggmlExpf(float x) {
         float n = Math.fma(x, LOG2E, EXP_SHIFT) - EXP_SHIFT;
         float b = Math.fma(-n, LN2_LO, Math.fma(-n, LN2_HI, x));
         float u = b * b;

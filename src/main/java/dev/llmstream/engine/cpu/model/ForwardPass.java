@@ -6,6 +6,7 @@ import dev.llmstream.engine.cpu.kernel.Activations;
 import dev.llmstream.engine.cpu.kernel.Attention;
 import dev.llmstream.engine.cpu.kernel.F16;
 import dev.llmstream.engine.cpu.kernel.Rope;
+import dev.llmstream.engine.cpu.kernel.TiledAttention;
 import dev.llmstream.engine.cpu.kv.KvStorage;
 import dev.llmstream.engine.cpu.tensor.ActivationFormat;
 import dev.llmstream.engine.cpu.tensor.ActivationQuantizer;
@@ -43,7 +44,8 @@ public final class ForwardPass {
 
     private final float[] x;      // residual stream [T × nEmbd]
     private final float[] xn;     // normalized input of the current sub-layer [T × nEmbd]
-    private final float[] q;      // [T × qDim]
+    private final float[] q;      // [T × qDim], rounded to F16 after RoPE
+    private final float[] qRaw;   // [T × qDim], F32 after RoPE (llama.cpp's tiled attention reads these)
     private final float[] k;      // [T × kvDim]
     private final float[] v;      // [T × kvDim]
     private final float[] attn;   // [T × qDim]
@@ -95,6 +97,7 @@ public final class ForwardPass {
         this.x = new float[maxTokens * c.nEmbd()];
         this.xn = new float[maxTokens * c.nEmbd()];
         this.q = new float[maxTokens * c.qDim()];
+        this.qRaw = new float[maxTokens * c.qDim()];
         this.k = new float[maxTokens * c.kvDim()];
         this.v = new float[maxTokens * c.kvDim()];
         this.attn = new float[maxTokens * c.qDim()];
@@ -272,8 +275,9 @@ public final class ForwardPass {
         int cs = i * rope.pairs();
         rope.apply(q, qOff, c.nHead(), c.headDim(), cos, sin, cs);
         rope.apply(k, kOff, c.nHeadKv(), c.headDim(), cos, sin, cs);
-        // llama.cpp keeps the KV cache in F16 and converts Q to F16 for the K·Q products; round the
-        // same way so attention sees the values the reference implementation sees.
+        // llama.cpp keeps the KV cache in F16 and converts Q to F16 for the K·Q products of its one-query
+        // attention; round the same way (its tiled attention reads Q in F32: keep that copy).
+        System.arraycopy(q, qOff, qRaw, qOff, c.qDim());
         roundF16(q, qOff, c.qDim());
         roundF16(k, kOff, c.kvDim());
         roundF16(v, kOff, c.kvDim());
@@ -301,12 +305,19 @@ public final class ForwardPass {
         int nPos = batch.position(i) + 1;
         int group = c.groupSize();
         float[] s = scores.get();
-        if (s.length < group * (c.headDim() + 2)) {
-            s = new float[group * (c.headDim() + 2)];
+        int need = Math.max(Attention.scratchSize(group, c.headDim()), TiledAttention.scratchSize(group, c.headDim()));
+        if (s.length < need) {
+            s = new float[need];
             scores.set(s);
         }
-        Attention.attend(q, i * c.qDim(), attn, outRow * c.qDim(), g * group, group, g, c.headDim(),
-                kv.keys(layerIndex), kv.values(layerIndex), c.kvDim(), batch.blockTable(batch.sequence(i)),
-                kv.blockSize(), nPos, attnScale, s);
+        if (MatmulMode.attnTiled(modes[i]) && c.headDim() % 16 == 0) {
+            TiledAttention.attend(qRaw, i * c.qDim(), attn, outRow * c.qDim(), g * group, group, g, c.headDim(),
+                    kv.keys(layerIndex), kv.values(layerIndex), c.kvDim(), batch.blockTable(batch.sequence(i)),
+                    kv.blockSize(), nPos, attnScale, s);
+        } else {
+            Attention.attend(q, i * c.qDim(), attn, outRow * c.qDim(), g * group, group, g, c.headDim(),
+                    kv.keys(layerIndex), kv.values(layerIndex), c.kvDim(), batch.blockTable(batch.sequence(i)),
+                    kv.blockSize(), nPos, attnScale, !MatmulMode.multi(modes[i]), s);
+        }
     }
 }

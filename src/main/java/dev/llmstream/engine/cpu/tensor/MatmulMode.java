@@ -24,6 +24,11 @@ public final class MatmulMode {
     public static final byte MULTI = 1;
     /** The token is among the first {@code n − n mod 4} of a micro-batch of {@code n >= 4}: repack {@code gemm}. */
     public static final byte TILE4 = 2;
+    /**
+     * The token's micro-batch holds at least 64 tokens ({@code GGML_FA_TILE_Q}): llama.cpp's flash attention
+     * takes its tiled path ({@code TiledAttention}).
+     */
+    public static final byte ATTN_TILED = 4;
     /** llama-server's default {@code n_ubatch}. */
     public static final int UBATCH = 512;
 
@@ -41,10 +46,17 @@ public final class MatmulMode {
         if (len >= 4 && idx < len - len % 4) {
             m |= TILE4;
         }
+        if (len >= 64) {
+            m |= ATTN_TILED;
+        }
         return m;
     }
 
-    static boolean multi(byte mode) {
+    public static boolean attnTiled(byte mode) {
+        return (mode & ATTN_TILED) != 0;
+    }
+
+    public static boolean multi(byte mode) {
         return (mode & MULTI) != 0;
     }
 
