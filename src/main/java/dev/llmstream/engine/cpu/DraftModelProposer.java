@@ -74,7 +74,7 @@ final class DraftModelProposer implements AutoCloseable {
                 if (j < k[i]) {
                     Sequence s = seqs.get(i);
                     State st = states.get(s);
-                    int seq = batch.addSequence(st.table());
+                    int seq = batch.addSequence(st.table(), s.promptLength());
                     batch.addToken(seq, s.draft(j - 1), s.numTokens() - 1 + j, true);
                     row[i] = rows++;
                 }
@@ -119,7 +119,7 @@ final class DraftModelProposer implements AutoCloseable {
                     continue;
                 }
                 int take = Math.min(remaining, room);
-                int seq = batch.addSequence(st.table());
+                int seq = batch.addSequence(st.table(), s.promptLength());
                 for (int p = st.computed; p < st.computed + take; p++) {
                     batch.addToken(seq, s.token(p), p, p == s.numTokens() - 1);
                 }

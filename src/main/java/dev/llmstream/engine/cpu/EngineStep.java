@@ -174,7 +174,7 @@ final class EngineStep implements AutoCloseable {
         for (int i = 0; i < sb.size(); i++) {
             Sequence s = sb.sequence(i);
             int n = sb.count(i);
-            int seq = batch.addSequence(s.blockTable());
+            int seq = batch.addSequence(s.blockTable(), s.promptLength());
             int from = s.numComputed();
             int real = s.numTokens();
             boolean caughtUp = from + n >= real;

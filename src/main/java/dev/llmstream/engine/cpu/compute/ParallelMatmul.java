@@ -1,5 +1,6 @@
 package dev.llmstream.engine.cpu.compute;
 
+import dev.llmstream.engine.cpu.tensor.PreparedInput;
 import dev.llmstream.engine.cpu.tensor.WeightMatrix;
 
 /**
@@ -12,54 +13,53 @@ public final class ParallelMatmul implements ComputePool.Task {
 
     private final ComputePool pool;
     private final WeightMatrix[] mats = new WeightMatrix[MAX];
-    private final float[][] xs = new float[MAX][];
+    private final PreparedInput[] xs = new PreparedInput[MAX];
     private final float[][] outs = new float[MAX][];
     private final int[] chunkRows = new int[MAX];
     private final int[] firstChunk = new int[MAX + 1];
     private int count;
-    private int nTokens;
 
     public ParallelMatmul(ComputePool pool) {
         this.pool = pool;
     }
 
-    /** {@code out = x · Wᵀ} for {@code nTokens} rows of {@code x}; {@code out} is {@code [nTokens × rows]}. */
-    public void run(int nTokens, WeightMatrix w, float[] x, float[] out) {
-        begin(nTokens);
+    /** {@code out = x · Wᵀ} for every token of {@code x}; {@code out} is {@code [tokens × rows]}. */
+    public void run(WeightMatrix w, PreparedInput x, float[] out) {
+        begin();
         add(w, x, out);
         execute();
     }
 
-    public void run(int nTokens, WeightMatrix w0, float[] x0, float[] out0, WeightMatrix w1, float[] x1, float[] out1) {
-        begin(nTokens);
+    public void run(WeightMatrix w0, PreparedInput x0, float[] out0, WeightMatrix w1, PreparedInput x1, float[] out1) {
+        begin();
         add(w0, x0, out0);
         add(w1, x1, out1);
         execute();
     }
 
-    public void run(int nTokens, WeightMatrix w0, float[] x0, float[] out0, WeightMatrix w1, float[] x1, float[] out1,
-                    WeightMatrix w2, float[] x2, float[] out2) {
-        begin(nTokens);
+    public void run(WeightMatrix w0, PreparedInput x0, float[] out0, WeightMatrix w1, PreparedInput x1, float[] out1,
+                    WeightMatrix w2, PreparedInput x2, float[] out2) {
+        begin();
         add(w0, x0, out0);
         add(w1, x1, out1);
         add(w2, x2, out2);
         execute();
     }
 
-    private void begin(int tokens) {
+    private void begin() {
         count = 0;
-        nTokens = tokens;
         firstChunk[0] = 0;
     }
 
-    private void add(WeightMatrix w, float[] x, float[] out) {
+    private void add(WeightMatrix w, PreparedInput x, float[] out) {
         int i = count++;
         mats[i] = w;
         xs[i] = x;
         outs[i] = out;
-        // ~8 chunks per thread balances uneven progress; multiples of 4 rows keep the 4-row kernels busy
+        // ~8 chunks per thread balances uneven progress; chunks start at the kernels' row alignment
+        int align = w.rowAlignment();
         int target = Math.max(1, w.rows() / (pool.parallelism() * 8));
-        int rowsPerChunk = Math.max(16, (target + 3) & ~3);
+        int rowsPerChunk = Math.max(Math.max(16, align), (target + align - 1) / align * align);
         chunkRows[i] = rowsPerChunk;
         firstChunk[i + 1] = firstChunk[i] + (w.rows() + rowsPerChunk - 1) / rowsPerChunk;
     }
@@ -82,6 +82,6 @@ public final class ParallelMatmul implements ComputePool.Task {
         WeightMatrix w = mats[m];
         int r0 = (chunk - firstChunk[m]) * chunkRows[m];
         int r1 = Math.min(w.rows(), r0 + chunkRows[m]);
-        w.matmul(xs[m], nTokens, outs[m], w.rows(), r0, r1);
+        w.matmul(xs[m], outs[m], w.rows(), r0, r1);
     }
 }

@@ -22,7 +22,10 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>the V accumulator is kept in F16: every update is {@code acc = f16(fma(v, w, acc))};</li>
  *   <li>the result is {@code acc · (1/S)}.</li>
  * </ul>
- * The query heads sharing one KV head (grouped-query attention, Ainslie et al. 2023) are processed
+ * A query alone in its micro-batch (decode) over a padded KV length of at least {@link #SPLIT_MIN_KV} takes
+ * ggml's split-KV path instead: the loop above runs separately over each reference thread's share of the
+ * padded range and the partial {@code (M, S, acc)} are merged in order ({@code ggml_flash_attn_ext_reduce_partials});
+ * micro-batches of 64 tokens or more use {@link TiledAttention}. The query heads sharing one KV head (grouped-query attention, Ainslie et al. 2023) are processed
  * together so each K/V row is read once. KV layout per layer:
  * {@code cache[(block · blockSize + slot) · kvDim + kvHead · headDim + d]}, position {@code j} of a
  * sequence in block {@code blockTable[j / blockSize]}.
@@ -31,6 +34,12 @@ public final class Attention {
     private static final VectorSpecies<Float> F512 = FloatVector.SPECIES_512;
     private static final boolean HAS_512 = Lanes.L == 16;
     private static final ThreadLocal<float[]> PARK = ThreadLocal.withInitial(() -> new float[16]);
+    /** llama.cpp pads the KV length it attends over to a multiple of this ({@code llama_kv_cache::get_n_kv}). */
+    static final int KV_PAD = 256;
+    /** A lone query over a padded KV length of at least this takes the split-KV path. */
+    static final int SPLIT_MIN_KV = 512;
+    /** Threads of the reference runs (llama-server {@code -t 2}): the split path gives each a share of KV. */
+    static final int REFERENCE_THREADS = 2;
 
     private Attention() {}
 
@@ -41,25 +50,101 @@ public final class Attention {
      * @param group     query heads per KV head
      * @param kvHead    the KV head they share
      * @param nPos      attend to positions {@code [0, nPos)}
-     * @param scratch   at least {@code group · (headDim + 2)} floats
+     * @param split     the query is alone in its micro-batch: llama.cpp splits long KV ranges (see
+     *                  {@link #SPLIT_MIN_KV})
+     * @param scratch   at least {@link #scratchSize} floats
      */
     public static void attend(float[] q, int qOff, float[] out, int outOff, int firstHead, int group, int kvHead,
                               int headDim, float[] kCache, float[] vCache, int kvDim, int[] blockTable,
-                              int blockSize, int nPos, float scale, float[] scratch) {
+                              int blockSize, int nPos, float scale, boolean split, float[] scratch) {
+        int nKv = Math.max(KV_PAD, (nPos + KV_PAD - 1) / KV_PAD * KV_PAD);
+        if (!split || nKv < SPLIT_MIN_KV) {
+            chunk(q, qOff, firstHead, group, kvHead, headDim, kCache, vCache, kvDim, blockTable, blockSize, 0, nPos,
+                    scale, scratch, 0);
+            for (int g = 0; g < group; g++) {
+                float sum = scratch[group * headDim + g];
+                float inv = sum == 0f ? 0f : 1f / sum;
+                int o = outOff + (firstHead + g) * headDim;
+                int acc = g * headDim;
+                for (int d = 0; d < headDim; d++) {
+                    out[o + d] = scratch[acc + d] * inv;
+                }
+            }
+            return;
+        }
+        // ggml_compute_forward_flash_attn_ext_f16, split-KV path: each of the reference's threads runs the
+        // one-query loop over its share of the padded KV range, then the partial (M, S, V) are merged in order
+        int half = (nKv + REFERENCE_THREADS - 1) / REFERENCE_THREADS;
+        int b = group * (headDim + 2);
+        chunk(q, qOff, firstHead, group, kvHead, headDim, kCache, vCache, kvDim, blockTable, blockSize, 0, half,
+                scale, scratch, 0);
+        chunk(q, qOff, firstHead, group, kvHead, headDim, kCache, vCache, kvDim, blockTable, blockSize, half, nPos,
+                scale, scratch, b);
+        for (int g = 0; g < group; g++) {
+            float mFinal = Float.NEGATIVE_INFINITY;
+            float sFinal = 0f;
+            int o = outOff + (firstHead + g) * headDim;
+            java.util.Arrays.fill(out, o, o + headDim, 0f);
+            for (int c = 0; c < 2; c++) {
+                int base = c * b;
+                float sc = scratch[base + group * headDim + g];
+                float mc = scratch[base + group * headDim + group + g];
+                if (sc == 0f) {
+                    continue;
+                }
+                float mNew = Math.max(mFinal, mc);
+                float scaleOld = LibmExpf.expf(mFinal - mNew);
+                float scaleNew = LibmExpf.expf(mc - mNew);
+                int acc = base + g * headDim;
+                for (int d = 0; d < headDim; d++) {
+                    out[o + d] = merge(out[o + d], scaleOld, scratch[acc + d], scaleNew);
+                }
+                sFinal = merge(sFinal, scaleOld, sc, scaleNew);
+                mFinal = mNew;
+            }
+            if (sFinal != 0f) {
+                float inv = 1f / sFinal;
+                for (int d = 0; d < headDim; d++) {
+                    out[o + d] *= inv;
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code a·sa + b·sb} as {@code ggml_flash_attn_ext_reduce_partials} is compiled: the second product
+     * rounded, the first fused into the add.
+     */
+    private static float merge(float a, float sa, float b, float sb) {
+        return Math.fma(a, sa, b * sb);
+    }
+
+    /** Floats of scratch {@link #attend} needs. */
+    public static int scratchSize(int group, int headDim) {
+        return 2 * group * (headDim + 2);
+    }
+
+    /**
+     * The one-query loop over positions {@code [from, to)}: accumulators {@code scratch[base + g·headDim ..]},
+     * sums {@code S} at {@code base + group·headDim + g}, maxima {@code M} after them.
+     */
+    private static void chunk(float[] q, int qOff, int firstHead, int group, int kvHead, int headDim,
+                              float[] kCache, float[] vCache, int kvDim, int[] blockTable, int blockSize, int from,
+                              int to, float scale, float[] scratch, int base) {
         int kvOff = kvHead * headDim;
-        int sumOff = group * headDim;   // S per head
-        int maxOff = sumOff + group;    // M per head
-        java.util.Arrays.fill(scratch, 0, sumOff + group, 0f);
+        int sumOff = base + group * headDim;   // S per head
+        int maxOff = sumOff + group;           // M per head
+        java.util.Arrays.fill(scratch, base, sumOff + group, 0f);
         java.util.Arrays.fill(scratch, maxOff, maxOff + group, Float.NEGATIVE_INFINITY);
-        // walk the sequence's blocks in position order (no division per position)
-        for (int j = 0, b = 0; j < nPos; b++) {
-            int base = blockTable[b] * blockSize;
-            int end = Math.min(nPos, j + blockSize);
-            for (int slot = 0; j < end; j++, slot++) {
-                int row = (base + slot) * kvDim + kvOff;
+        // walk the sequence's blocks in position order (one division per block, not per position)
+        for (int j = from, b = from / blockSize; j < to; b++) {
+            int blockBase = blockTable[b] * blockSize;
+            int end = Math.min(to, (b + 1) * blockSize);
+            for (int slot = j - b * blockSize; j < end; j++, slot++) {
+                int row = (blockBase + slot) * kvDim + kvOff;
                 for (int g = 0; g < group; g++) {
                     int qh = qOff + (firstHead + g) * headDim;
-                    int acc = g * headDim;
+                    int acc = base + g * headDim;
                     float s = dotF16(q, qh, kCache, row, headDim) * scale;
                     float m = scratch[maxOff + g];
                     float ms = 1f;
@@ -74,15 +159,6 @@ public final class Attention {
                     madF16(scratch, acc, vCache, row, headDim, vs);
                     scratch[sumOff + g] = Math.fma(scratch[sumOff + g], ms, vs);
                 }
-            }
-        }
-        for (int g = 0; g < group; g++) {
-            float sum = scratch[sumOff + g];
-            float inv = sum == 0f ? 0f : 1f / sum;
-            int o = outOff + (firstHead + g) * headDim;
-            int acc = g * headDim;
-            for (int d = 0; d < headDim; d++) {
-                out[o + d] = scratch[acc + d] * inv;
             }
         }
     }

@@ -5,10 +5,14 @@ package dev.llmstream.engine.cpu.kernel;
  * {@code pos · base^(-2i/d)} (optionally divided by a per-pair frequency divisor and by a linear
  * position-interpolation factor).
  *
- * <p>Angles are computed the way llama.cpp's {@code ggml_rope} does — {@code theta_scale =
- * base^(-2/d)} in float, {@code theta} multiplied by it pair after pair, {@code cos}/{@code sin} of the
- * float angle — so our activations track the reference implementation whose outputs the golden
- * tests compare against.
+ * <p>Computed the way llama.cpp's CPU {@code ggml_rope} does (ggml-cpu ops.cpp, {@code ggml_rope_cache_init}
+ * and {@code rotate_pairs}), so rotated queries and keys carry the reference implementation's bits:
+ * {@code theta_scale = powf(base, -2.0f/d)}, {@code theta} starts at the position (as float) and is
+ * multiplied by it pair after pair in float, {@code cos}/{@code sin} are the C library's {@code sincosf}
+ * ({@link LibmSincosf}), and the rotation is {@code x0·cos − x1·sin}, {@code x0·sin + x1·cos} with the
+ * first product of each fused into a multiply-add, as the compiler contracted ggml's C
+ * ({@code fma(x0, cos, −(x1·sin))}, {@code fma(x0, sin, x1·cos)}; checked against llama.cpp's rotated
+ * tensors).
  */
 public final class Rope {
     /** How pairs are formed: adjacent {@code (2i, 2i+1)} (llama) or halves {@code (i, i+d/2)} (NEOX). */
@@ -28,7 +32,7 @@ public final class Rope {
      */
     public Rope(int ropeDim, float base, float linearFactor, float[] freqDivisors, Style style) {
         this.ropeDim = ropeDim;
-        this.thetaScale = (float) Math.pow(base, -2.0 / ropeDim);
+        this.thetaScale = (float) Math.pow(base, (double) (-2.0f / ropeDim));
         this.freqScale = 1f / linearFactor;
         this.freqDivisors = freqDivisors;
         this.style = style;
@@ -45,8 +49,8 @@ public final class Rope {
         for (int i = 0; i < ropeDim / 2; i++) {
             float t = freqDivisors == null ? theta : theta / freqDivisors[i];
             t *= freqScale;
-            cos[off + i] = (float) Math.cos(t);
-            sin[off + i] = (float) Math.sin(t);
+            cos[off + i] = LibmSincosf.cos(t);
+            sin[off + i] = LibmSincosf.sin(t);
             theta *= thetaScale;
         }
     }
@@ -62,8 +66,8 @@ public final class Rope {
                     float s = sin[csOff + i];
                     float x0 = x[base + 2 * i];
                     float x1 = x[base + 2 * i + 1];
-                    x[base + 2 * i] = x0 * c - x1 * s;
-                    x[base + 2 * i + 1] = x0 * s + x1 * c;
+                    x[base + 2 * i] = Math.fma(x0, c, -(x1 * s));
+                    x[base + 2 * i + 1] = Math.fma(x0, s, x1 * c);
                 }
             } else {
                 for (int i = 0; i < half; i++) {
@@ -71,8 +75,8 @@ public final class Rope {
                     float s = sin[csOff + i];
                     float x0 = x[base + i];
                     float x1 = x[base + i + half];
-                    x[base + i] = x0 * c - x1 * s;
-                    x[base + i + half] = x0 * s + x1 * c;
+                    x[base + i] = Math.fma(x0, c, -(x1 * s));
+                    x[base + i + half] = Math.fma(x0, s, x1 * c);
                 }
             }
         }

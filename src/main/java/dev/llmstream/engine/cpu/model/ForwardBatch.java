@@ -3,8 +3,10 @@ package dev.llmstream.engine.cpu.model;
 /**
  * The tokens of one engine step: any mix of prefill chunks and decode tokens from any number of
  * sequences. Token {@code i} belongs to sequence {@code seq[i]} at logical position {@code positions[i]};
- * each sequence has a block table mapping positions to KV blocks. Logits are computed only for the
- * tokens listed in {@code logitTokens} (the last prompt token, decode tokens, verified drafts).
+ * each sequence has a block table mapping positions to KV blocks and a prompt length (positions below it
+ * are prompt tokens, which decides llama.cpp's matmul path per token: {@code MatmulMode}). Logits are
+ * computed only for the tokens listed in {@code logitTokens} (the last prompt token, decode tokens,
+ * verified drafts).
  * Reused step after step by the engine loop: no allocation per step.
  */
 public final class ForwardBatch {
@@ -14,6 +16,7 @@ public final class ForwardBatch {
     private final int[] seq;
     private final int[] logitTokens;
     private int[][] blockTables;
+    private int[] promptLengths;
     private int nTokens;
     private int nSeqs;
     private int nLogits;
@@ -25,6 +28,7 @@ public final class ForwardBatch {
         this.seq = new int[capacity];
         this.logitTokens = new int[capacity];
         this.blockTables = new int[Math.max(1, maxSeqs)][];
+        this.promptLengths = new int[Math.max(1, maxSeqs)];
     }
 
     public void clear() {
@@ -36,12 +40,17 @@ public final class ForwardBatch {
         nSeqs = 0;
     }
 
-    /** Adds a sequence and returns its index in this batch. */
-    public int addSequence(int[] blockTable) {
+    /**
+     * Adds a sequence whose prompt has {@code promptLength} tokens (its tokens at positions at or beyond it
+     * are generated ones) and returns its index in this batch.
+     */
+    public int addSequence(int[] blockTable, int promptLength) {
         if (nSeqs == blockTables.length) {
             blockTables = java.util.Arrays.copyOf(blockTables, nSeqs * 2);
+            promptLengths = java.util.Arrays.copyOf(promptLengths, nSeqs * 2);
         }
         blockTables[nSeqs] = blockTable;
+        promptLengths[nSeqs] = promptLength;
         return nSeqs++;
     }
 
@@ -87,6 +96,11 @@ public final class ForwardBatch {
 
     public int[] blockTable(int seqIndex) {
         return blockTables[seqIndex];
+    }
+
+    /** Prompt length of sequence {@code seqIndex} (see {@link #addSequence}). */
+    public int promptLength(int seqIndex) {
+        return promptLengths[seqIndex];
     }
 
     public int sequences() {

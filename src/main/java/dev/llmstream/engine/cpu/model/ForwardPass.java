@@ -6,9 +6,12 @@ import dev.llmstream.engine.cpu.kernel.Activations;
 import dev.llmstream.engine.cpu.kernel.Attention;
 import dev.llmstream.engine.cpu.kernel.F16;
 import dev.llmstream.engine.cpu.kernel.Rope;
+import dev.llmstream.engine.cpu.kernel.TiledAttention;
 import dev.llmstream.engine.cpu.kv.KvStorage;
 import dev.llmstream.engine.cpu.tensor.ActivationFormat;
 import dev.llmstream.engine.cpu.tensor.ActivationQuantizer;
+import dev.llmstream.engine.cpu.tensor.MatmulMode;
+import dev.llmstream.engine.cpu.tensor.PreparedInput;
 import dev.llmstream.engine.cpu.tensor.WeightMatrix;
 
 /**
@@ -20,7 +23,14 @@ import dev.llmstream.engine.cpu.tensor.WeightMatrix;
  * pairing); there is one code path.
  *
  * <p>Per layer: {@code h = x + Wo·attn(rope(Wq·n(x)), rope(Wk·n(x)), Wv·n(x))}, then
- * {@code x' = h + Wdown·(silu(Wgate·n(h)) ⊙ Wup·n(h))}. Logits only for the batch's logit tokens.
+ * {@code x' = h + Wdown·(silu(Wgate·n(h)) ⊙ Wup·n(h))}. Logits only for the batch's logit tokens; as in
+ * llama.cpp, the last layer computes attention output and feed-forward block only for them (the other
+ * tokens only need their keys and values).
+ *
+ * <p>Numerics follow llama.cpp's CPU backend operation for operation (see the kernels): each matmul's
+ * activations are prepared in the weight format's {@code vec_dot_type} ({@link ActivationQuantizer}) with
+ * per-token {@link MatmulMode} bits — from the token's place in its prompt, and single for the last
+ * layer's feed-forward block, which llama.cpp runs on one row per output.
  */
 public final class ForwardPass {
     private final ModelWeights weights;
@@ -34,7 +44,8 @@ public final class ForwardPass {
 
     private final float[] x;      // residual stream [T × nEmbd]
     private final float[] xn;     // normalized input of the current sub-layer [T × nEmbd]
-    private final float[] q;      // [T × qDim]
+    private final float[] q;      // [T × qDim], rounded to F16 after RoPE
+    private final float[] qRaw;   // [T × qDim], F32 after RoPE (llama.cpp's tiled attention reads these)
     private final float[] k;      // [T × kvDim]
     private final float[] v;      // [T × kvDim]
     private final float[] attn;   // [T × qDim]
@@ -45,12 +56,16 @@ public final class ForwardPass {
     private final float[] sin;
     private final float[] logitIn; // normalized final hidden states of logit tokens [maxLogits × nEmbd]
     private final float[] logits;  // [maxLogits × vocab]
-    private final float[][] prepared = new float[ActivationFormat.values().length][];
+    private final float[] xLogit;  // last layer: residual stream of the logit tokens [maxLogits × nEmbd]
+    private final byte[] modes;    // MatmulMode per batch token
+    private final byte[] logitModes; // MatmulMode of the logit tokens (last layer attention output)
+    private final byte[] single;   // all MatmulMode.SINGLE
+    private final PreparedInput[] prepared = new PreparedInput[ActivationFormat.values().length];
+    private int headsPerTask = 1;   // query heads per attention task this step (see attentionUnits)
     private final ThreadLocal<float[]> scores = ThreadLocal.withInitial(() -> new float[0]);
 
     // state of the current step, read by the parallel tasks below
     private ForwardBatch batch;
-    private boolean perHeadAttention;
     private LayerWeights layer;
     private int layerIndex;
 
@@ -59,7 +74,11 @@ public final class ForwardPass {
     private final ComputePool.Task ffnNormTask = this::ffnNorm;
     private final ComputePool.Task qkvPostTask = this::qkvPost;
     private final ComputePool.Task attentionTask = this::attention;
+    private final ComputePool.Task attentionLogitTask = this::attentionLogit;
     private final ComputePool.Task residualTask = this::residual;
+    private final ComputePool.Task residualLogitTask = this::residualLogit;
+    private final ComputePool.Task addLogitTask = this::addLogit;
+    private final ComputePool.Task ffnNormLogitTask = this::ffnNormLogit;
     private final ComputePool.Task swigluTask = this::swiglu;
     private final ComputePool.Task finalNormTask = this::finalNorm;
 
@@ -79,6 +98,7 @@ public final class ForwardPass {
         this.x = new float[maxTokens * c.nEmbd()];
         this.xn = new float[maxTokens * c.nEmbd()];
         this.q = new float[maxTokens * c.qDim()];
+        this.qRaw = new float[maxTokens * c.qDim()];
         this.k = new float[maxTokens * c.kvDim()];
         this.v = new float[maxTokens * c.kvDim()];
         this.attn = new float[maxTokens * c.qDim()];
@@ -89,11 +109,12 @@ public final class ForwardPass {
         this.sin = new float[maxTokens * rope.pairs()];
         this.logitIn = new float[maxLogits * c.nEmbd()];
         this.logits = new float[maxLogits * c.vocabSize()];
-        int widest = Math.max(Math.max(c.nEmbd(), c.qDim()), c.nFf());
+        this.xLogit = new float[maxLogits * c.nEmbd()];
+        this.modes = new byte[maxTokens];
+        this.logitModes = new byte[maxLogits];
+        this.single = new byte[Math.max(maxTokens, maxLogits)];
         for (ActivationFormat f : ActivationFormat.values()) {
-            if (f != ActivationFormat.F32) {
-                prepared[f.ordinal()] = new float[Math.max(maxTokens, maxLogits) * widest];
-            }
+            prepared[f.ordinal()] = new PreparedInput();
         }
     }
 
@@ -116,55 +137,72 @@ public final class ForwardPass {
             throw new IllegalArgumentException("batch wants " + b.logitCount() + " logit rows, capacity " + maxLogits);
         }
         batch = b;
+        for (int i = 0; i < t; i++) {
+            modes[i] = MatmulMode.of(b.position(i), b.promptLength(b.sequence(i)));
+        }
+        int n = b.logitCount();
+        for (int j = 0; j < n; j++) {
+            logitModes[j] = modes[b.logitToken(j)];
+        }
         parallelPerToken(t, embedTask);
         for (int l = 0; l < c.nLayer(); l++) {
             layerIndex = l;
             layer = weights.layer(l);
             parallelPerToken(t, attnNormTask);
-            float[] xq = input(xn, t, layer.wq());
-            float[] xk = input(xn, t, layer.wk(), layer.wq(), xq);
-            float[] xv = input(xn, t, layer.wv(), layer.wk(), xk);
-            matmul.run(t, layer.wq(), xq, q, layer.wk(), xk, k, layer.wv(), xv, v);
+            PreparedInput xq = input(xn, t, modes, layer.wq());
+            PreparedInput xk = input(xn, t, modes, layer.wk(), layer.wq(), xq);
+            PreparedInput xv = input(xn, t, modes, layer.wv(), layer.wk(), xk);
+            matmul.run(layer.wq(), xq, q, layer.wk(), xk, k, layer.wv(), xv, v);
             parallelPerToken(t, qkvPostTask);
-            // few tokens (decode): one task per query head balances the threads; more tokens: one per KV
-            // head, so each K/V row is read once for the whole group. Same arithmetic either way.
-            perHeadAttention = t * c.nHeadKv() < 4 * pool.parallelism();
-            pool.run(t * (perHeadAttention ? c.nHead() : c.nHeadKv()), attentionTask);
-            matmul.run(t, layer.wo(), input(attn, t, layer.wo()), proj);
-            parallelPerToken(t, residualTask);
-            parallelPerToken(t, ffnNormTask);
-            float[] xg = input(xn, t, layer.wGate());
-            matmul.run(t, layer.wGate(), xg, gate, layer.wUp(), input(xn, t, layer.wUp(), layer.wGate(), xg), up);
-            parallelPerToken(t, swigluTask);
-            matmul.run(t, layer.wDown(), input(gate, t, layer.wDown()), proj);
-            parallelPerToken(t, residualTask);
+            if (l < c.nLayer() - 1) {
+                pool.run(t * attentionUnits(t), attentionTask);
+                matmul.run(layer.wo(), input(attn, t, modes, layer.wo()), proj);
+                parallelPerToken(t, residualTask);
+                parallelPerToken(t, ffnNormTask);
+                feedForward(t, modes);
+                parallelPerToken(t, residualTask);
+            } else if (n > 0) {
+                // last layer: only the logit tokens go on, in compact rows j = 0..n-1
+                pool.run(n * attentionUnits(n), attentionLogitTask);
+                matmul.run(layer.wo(), input(attn, n, logitModes, layer.wo()), proj);
+                parallelPerToken(n, residualLogitTask);
+                parallelPerToken(n, ffnNormLogitTask);
+                feedForward(n, single);
+                parallelPerToken(n, addLogitTask);
+            }
         }
-        int n = b.logitCount();
-        parallelPerToken(n, finalNormTask);
-        matmul.run(n, weights.output(), input(logitIn, n, weights.output()), logits);
+        if (n > 0) {
+            parallelPerToken(n, finalNormTask);
+            matmul.run(weights.output(), input(logitIn, n, single, weights.output()), logits);
+        }
         batch = null;
         layer = null;
         return logits;
     }
 
+    /** {@code proj = Wdown·(silu(Wgate·xn) ⊙ Wup·xn)} for {@code t} rows of {@code xn}. */
+    private void feedForward(int t, byte[] tokenModes) {
+        PreparedInput xg = input(xn, t, tokenModes, layer.wGate());
+        matmul.run(layer.wGate(), xg, gate, layer.wUp(), input(xn, t, tokenModes, layer.wUp(), layer.wGate(), xg), up);
+        parallelPerToken(t, swigluTask);
+        matmul.run(layer.wDown(), input(gate, t, tokenModes, layer.wDown()), proj);
+    }
+
     /**
-     * The activations {@code src} ({@code [t × w.cols()]}) as the weight format {@code w} expects them
-     * (see {@link ActivationFormat}); one buffer per format.
+     * The activations {@code src} ({@code [t × w.cols()]}) as the weight format {@code w} expects them (see
+     * {@link ActivationFormat}), with the tokens' matmul modes; one buffer per format.
      */
-    private float[] input(float[] src, int t, WeightMatrix w) {
-        ActivationFormat f = ActivationFormat.forWeights(w.type());
-        if (f == ActivationFormat.F32) {
-            return src;
-        }
-        float[] dst = prepared[f.ordinal()];
-        ActivationQuantizer.apply(f, src, dst, t, w.cols());
+    private PreparedInput input(float[] src, int t, byte[] tokenModes, WeightMatrix w) {
+        ActivationFormat f = w.activationFormat();
+        PreparedInput dst = prepared[f.ordinal()];
+        ActivationQuantizer.prepare(f, src, t, w.cols(), tokenModes, dst);
         return dst;
     }
 
     /** {@link #input} for a second matrix reading the same source: reuses {@code done} if formats agree. */
-    private float[] input(float[] src, int t, WeightMatrix w, WeightMatrix doneFor, float[] done) {
-        return ActivationFormat.forWeights(w.type()) == ActivationFormat.forWeights(doneFor.type())
-                ? done : input(src, t, w);
+    private PreparedInput input(float[] src, int t, byte[] tokenModes, WeightMatrix w, WeightMatrix doneFor,
+                                PreparedInput done) {
+        return w.activationFormat() == doneFor.activationFormat() ? done : input(src, t, tokenModes, w);
     }
 
     /** Small per-token work runs inline; only larger batches pay the pool hand-off. */
@@ -195,8 +233,22 @@ public final class ForwardPass {
     }
 
     private void finalNorm(int j) {
-        Activations.rmsNorm(x, batch.logitToken(j) * c.nEmbd(), weights.outputNorm(), logitIn, j * c.nEmbd(),
-                c.nEmbd(), c.rmsEps());
+        Activations.rmsNorm(xLogit, j * c.nEmbd(), weights.outputNorm(), logitIn, j * c.nEmbd(), c.nEmbd(), c.rmsEps());
+    }
+
+    /** Last layer: {@code xLogit[j] = x[logit token j] + proj[j]}. */
+    private void residualLogit(int j) {
+        int e = c.nEmbd();
+        System.arraycopy(x, batch.logitToken(j) * e, xLogit, j * e, e);
+        Activations.add(xLogit, j * e, proj, j * e, e);
+    }
+
+    private void ffnNormLogit(int j) {
+        Activations.rmsNorm(xLogit, j * c.nEmbd(), layer.ffnNorm(), xn, j * c.nEmbd(), c.nEmbd(), c.rmsEps());
+    }
+
+    private void addLogit(int j) {
+        Activations.add(xLogit, j * c.nEmbd(), proj, j * c.nEmbd(), c.nEmbd());
     }
 
     private void embed(int i) {
@@ -224,8 +276,9 @@ public final class ForwardPass {
         int cs = i * rope.pairs();
         rope.apply(q, qOff, c.nHead(), c.headDim(), cos, sin, cs);
         rope.apply(k, kOff, c.nHeadKv(), c.headDim(), cos, sin, cs);
-        // llama.cpp keeps the KV cache in F16 and converts Q to F16 for the K·Q products; round the
-        // same way so attention sees the values the reference implementation sees.
+        // llama.cpp keeps the KV cache in F16 and converts Q to F16 for the K·Q products of its one-query
+        // attention; round the same way (its tiled attention reads Q in F32: keep that copy).
+        System.arraycopy(q, qOff, qRaw, qOff, c.qDim());
         roundF16(q, qOff, c.qDim());
         roundF16(k, kOff, c.kvDim());
         roundF16(v, kOff, c.kvDim());
@@ -238,21 +291,49 @@ public final class ForwardPass {
         F16.roundInPlace(a, off, n);
     }
 
+    /**
+     * Attention tasks per token for a step of {@code tokens} tokens, and sets {@link #headsPerTask}. Few
+     * tokens (decode): one task per query head, so the threads stay balanced (5 KV heads on 2 threads
+     * would leave one idle for a third of the time); more tokens: one per KV head, so each K/V row is read
+     * once for its whole group. Each head's arithmetic is the same either way.
+     */
+    private int attentionUnits(int tokens) {
+        headsPerTask = tokens * c.nHeadKv() < 4 * pool.parallelism() ? 1 : c.groupSize();
+        return c.nHead() / headsPerTask;
+    }
+
     private void attention(int task) {
-        int heads = perHeadAttention ? c.nHead() : c.nHeadKv();
-        int i = task / heads;
-        int h = task % heads;
+        int units = c.nHead() / headsPerTask;
+        attend(task / units, task % units, task / units);
+    }
+
+    /** Last layer: logit token {@code task / units}'s heads, output in compact row {@code j}. */
+    private void attentionLogit(int task) {
+        int units = c.nHead() / headsPerTask;
+        int j = task / units;
+        attend(batch.logitToken(j), task % units, j);
+    }
+
+    /** Token {@code i}'s query heads of unit {@code u}; output into row {@code outRow} of {@code attn}. */
+    private void attend(int i, int u, int outRow) {
         int nPos = batch.position(i) + 1;
-        int group = perHeadAttention ? 1 : c.groupSize();
-        int firstHead = perHeadAttention ? h : h * c.groupSize();
-        int kvHead = perHeadAttention ? h / c.groupSize() : h;
+        int group = headsPerTask;
+        int firstHead = u * group;
+        int g = firstHead / c.groupSize();
         float[] s = scores.get();
-        if (s.length < group * (c.headDim() + 2)) {
-            s = new float[group * (c.headDim() + 2)];
+        int need = Math.max(Attention.scratchSize(group, c.headDim()), TiledAttention.scratchSize(group, c.headDim()));
+        if (s.length < need) {
+            s = new float[need];
             scores.set(s);
         }
-        Attention.attend(q, i * c.qDim(), attn, i * c.qDim(), firstHead, group, kvHead, c.headDim(),
-                kv.keys(layerIndex), kv.values(layerIndex), c.kvDim(), batch.blockTable(batch.sequence(i)),
-                kv.blockSize(), nPos, attnScale, s);
+        if (MatmulMode.attnTiled(modes[i]) && c.headDim() % 16 == 0) {
+            TiledAttention.attend(qRaw, i * c.qDim(), attn, outRow * c.qDim(), firstHead, group, g, c.headDim(),
+                    kv.keys(layerIndex), kv.values(layerIndex), c.kvDim(), batch.blockTable(batch.sequence(i)),
+                    kv.blockSize(), nPos, attnScale, s);
+        } else {
+            Attention.attend(q, i * c.qDim(), attn, outRow * c.qDim(), firstHead, group, g, c.headDim(),
+                    kv.keys(layerIndex), kv.values(layerIndex), c.kvDim(), batch.blockTable(batch.sequence(i)),
+                    kv.blockSize(), nPos, attnScale, !MatmulMode.multi(modes[i]), s);
+        }
     }
 }

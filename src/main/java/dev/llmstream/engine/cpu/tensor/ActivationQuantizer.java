@@ -1,81 +1,86 @@
 package dev.llmstream.engine.cpu.tensor;
 
 /**
- * Applies an {@link ActivationFormat}'s rounding to activation rows, writing float values that are
- * exactly what llama.cpp's quantized activation blocks represent:
+ * Converts activation rows to what llama.cpp's matmul for a weight format consumes (its
+ * {@code vec_dot_type}, see {@link ActivationFormat}), as the x86 build computes it:
  *
  * <ul>
- *   <li>Q8_0 (x86 {@code quantize_row_q8_0}): per 32 values {@code amax = max|x|},
- *       {@code q = rint(x · 127/amax)} (round half even), stored scale {@code d = fp16(amax/127)};
- *       value {@code q · d}.</li>
- *   <li>Q8_K ({@code quantize_row_q8_K_ref}): per 256 values, {@code max} = the element of largest
- *       magnitude (with its sign), {@code iscale = -127/max}, {@code q = min(127, rint(iscale · x))},
- *       {@code d = 1/iscale} in f32; value {@code q · d}.</li>
+ *   <li>Q8_0 ({@code quantize_row_q8_0}, and the identical {@code ggml_quantize_mat_q8_0_4x8} of the
+ *       repacked path): per 32 values {@code amax = max|x|}, {@code d = fp16(amax/127)},
+ *       {@code q = round_half_even(x · (127/amax))}.</li>
+ *   <li>Q8_K ({@code quantize_row_q8_K_ref}): per 256 values {@code max} = the first value of largest
+ *       magnitude (with its sign), {@code iscale = −127/max}, {@code q = min(127, round_half_even(iscale·x))},
+ *       {@code d = 1/iscale}, and {@code bsums} = sums of 16 quants. The repacked 4-token quantizer
+ *       ({@code ggml_quantize_mat_q8_K_4x8}) differs only when +a and −a tie for the largest magnitude
+ *       (it then takes the positive one); that tie is not reproduced.</li>
  *   <li>F16 / BF16: round to nearest even in that format.</li>
  * </ul>
- * Values are computed per row with the same scalar operations for every token (batch invariant).
+ * Rows are converted one by one with the same scalar operations, so a token's result never depends on the
+ * batch.
  */
 public final class ActivationQuantizer {
     private ActivationQuantizer() {}
 
     /**
-     * Writes the rounded form of {@code nRows} rows of {@code cols} values from {@code src} into
-     * {@code dst} (same layout). For F32 this is a copy; callers skip it.
+     * Fills {@code dst} with {@code nTokens} rows of {@code cols} activations from {@code src} in
+     * {@code format}, with per-token {@link MatmulMode} bits {@code modes[0..nTokens)}.
      */
-    public static void apply(ActivationFormat format, float[] src, float[] dst, int nRows, int cols) {
-        for (int r = 0; r < nRows; r++) {
-            applyRow(format, src, dst, r * cols, cols);
+    public static void prepare(ActivationFormat format, float[] src, int nTokens, int cols, byte[] modes,
+                               PreparedInput dst) {
+        if (cols % format.blockSize() != 0) {
+            throw new IllegalArgumentException(format + " activations need a multiple of " + format.blockSize()
+                    + " values, got " + cols);
+        }
+        dst.reset(format, nTokens, cols);
+        System.arraycopy(modes, 0, dst.modes, 0, nTokens);
+        for (int t = 0; t < nTokens; t++) {
+            int off = t * cols;
+            switch (format) {
+                case F32 -> System.arraycopy(src, off, dst.values, off, cols);
+                case F16 -> {
+                    for (int i = off; i < off + cols; i++) {
+                        dst.values[i] = Float.float16ToFloat(Float.floatToFloat16(src[i]));
+                    }
+                }
+                case BF16 -> {
+                    for (int i = off; i < off + cols; i++) {
+                        dst.values[i] = bf16Round(src[i]);
+                    }
+                }
+                case Q8_0 -> {
+                    for (int b = 0; b < cols / 32; b++) {
+                        q8_0Block(src, off + 32 * b, dst.values, dst.scales, t * (cols / 32) + b);
+                    }
+                }
+                case Q8_K -> {
+                    for (int b = 0; b < cols / 256; b++) {
+                        q8_KBlock(src, off + 256 * b, dst.values, dst.scales, t * (cols / 256) + b);
+                    }
+                    for (int g = 0; g < cols / 16; g++) {
+                        float s = 0;
+                        for (int i = 0; i < 16; i++) {
+                            s += dst.values[off + 16 * g + i];
+                        }
+                        dst.sums[t * (cols / 16) + g] = s;
+                    }
+                }
+            }
         }
     }
 
-    /** One row at {@code off}. {@code cols} must be a multiple of the format's block size. */
-    public static void applyRow(ActivationFormat format, float[] src, float[] dst, int off, int cols) {
-        switch (format) {
-            case F32 -> System.arraycopy(src, off, dst, off, cols);
-            case F16 -> {
-                for (int i = off; i < off + cols; i++) {
-                    dst[i] = Float.float16ToFloat(Float.floatToFloat16(src[i]));
-                }
-            }
-            case BF16 -> {
-                for (int i = off; i < off + cols; i++) {
-                    dst[i] = bf16Round(src[i]);
-                }
-            }
-            case Q8_0 -> {
-                requireBlocks(cols, 32, format);
-                for (int b = off; b < off + cols; b += 32) {
-                    q8_0Block(src, dst, b);
-                }
-            }
-            case Q8_K -> {
-                requireBlocks(cols, 256, format);
-                for (int b = off; b < off + cols; b += 256) {
-                    q8_KBlock(src, dst, b);
-                }
-            }
-        }
-    }
-
-    private static void requireBlocks(int cols, int block, ActivationFormat f) {
-        if (cols % block != 0) {
-            throw new IllegalArgumentException(f + " activations need a multiple of " + block + " values, got " + cols);
-        }
-    }
-
-    private static void q8_0Block(float[] src, float[] dst, int b) {
+    private static void q8_0Block(float[] src, int b, float[] q, float[] scales, int s) {
         float amax = 0f;
         for (int i = 0; i < 32; i++) {
             amax = Math.max(amax, Math.abs(src[b + i]));
         }
-        float d = Float.float16ToFloat(Float.floatToFloat16(amax / 127f));
+        scales[s] = Float.float16ToFloat(Float.floatToFloat16(amax / 127f));
         float id = amax != 0f ? 127f / amax : 0f;
         for (int i = 0; i < 32; i++) {
-            dst[b + i] = (float) Math.rint(src[b + i] * id) * d;
+            q[b + i] = (float) Math.rint(src[b + i] * id) + 0f; // + 0: no -0 quants
         }
     }
 
-    private static void q8_KBlock(float[] src, float[] dst, int b) {
+    private static void q8_KBlock(float[] src, int b, float[] q, float[] scales, int s) {
         float max = 0f;
         float amax = 0f;
         for (int i = 0; i < 256; i++) {
@@ -86,15 +91,15 @@ public final class ActivationQuantizer {
             }
         }
         if (amax == 0f) {
-            java.util.Arrays.fill(dst, b, b + 256, 0f);
+            java.util.Arrays.fill(q, b, b + 256, 0f);
+            scales[s] = 0f;
             return;
         }
         float iscale = -127f / max;
-        float d = 1f / iscale;
         for (int i = 0; i < 256; i++) {
-            float q = Math.min(127f, (float) Math.rint(iscale * src[b + i]));
-            dst[b + i] = q * d;
+            q[b + i] = Math.min(127f, (float) Math.rint(iscale * src[b + i])) + 0f;
         }
+        scales[s] = 1f / iscale;
     }
 
     /** Round to bfloat16 (nearest even), as ggml's {@code GGML_FP32_TO_BF16}. */

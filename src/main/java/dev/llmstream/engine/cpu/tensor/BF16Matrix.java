@@ -13,7 +13,7 @@ import jdk.incubator.vector.VectorOperators;
  * conversion to float is exact, so every path sees the same weights; see
  * {@link QuantVectors#bf16ToFloats}.
  */
-public final class BF16Matrix extends BlockMatrix {
+public final class BF16Matrix extends CanonicalMatrix {
 
     public BF16Matrix(MemorySegment data, int rows, int cols) {
         super(GgmlType.BF16, data, rows, cols);

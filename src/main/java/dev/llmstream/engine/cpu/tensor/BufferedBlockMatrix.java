@@ -21,7 +21,7 @@ import jdk.incubator.vector.VectorMask;
  * <p>Results follow the canonical order of {@link Lanes}: element {@code k} of the row goes to lane
  * {@code k mod L} (chunks are multiples of {@code L}), FMAs in increasing {@code k}.
  */
-abstract class BufferedBlockMatrix extends BlockMatrix {
+abstract class BufferedBlockMatrix extends CanonicalMatrix {
     private static final ThreadLocal<float[]> BUFFER = ThreadLocal.withInitial(() -> new float[0]);
 
     /** Weights dequantized per row and buffer fill; a multiple of {@code L} and of the block size. */

@@ -40,6 +40,17 @@ public final class F16Matrix extends BufferedBlockMatrix {
      * on the heap. The tail (fewer than {@code L} weights) converts one value at a
      * time with {@link Float#float16ToFloat}, which gives the same bits.
      */
+    /** F16 activations against F16 weights: tinyBLAS or {@code ggml_vec_dot_f16}, see {@link #ggmlFloat}. */
+    @Override
+    public void matmul(PreparedInput x, float[] out, int ldOut, int rowStart, int rowEnd) {
+        ggmlFloat(x, out, ldOut, rowStart, rowEnd, true);
+    }
+
+    @Override
+    public void matmulScalar(PreparedInput x, float[] out, int ldOut, int rowStart, int rowEnd) {
+        ggmlFloatScalar(x, out, ldOut, rowStart, rowEnd, true);
+    }
+
     @Override
     void dequantizeSpan(int row, int from, int to, float[] out, int off) {
         long base = row * rowBytes + 2L * from;

@@ -5,12 +5,25 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 
-/** F32 weights: plain little-endian floats; any column count (tails use masked loads). */
-public final class F32Matrix extends BlockMatrix {
+/**
+ * F32 weights: plain little-endian floats; any column count. Activations stay F32; the dot products follow
+ * llama.cpp's choice between tinyBLAS and {@code ggml_vec_dot_f32} (see {@link CanonicalMatrix#ggmlFloat}).
+ */
+public final class F32Matrix extends CanonicalMatrix {
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     public F32Matrix(MemorySegment data, int rows, int cols) {
         super(GgmlType.F32, data, rows, cols);
+    }
+
+    @Override
+    public void matmul(PreparedInput x, float[] out, int ldOut, int rowStart, int rowEnd) {
+        ggmlFloat(x, out, ldOut, rowStart, rowEnd, false);
+    }
+
+    @Override
+    public void matmulScalar(PreparedInput x, float[] out, int ldOut, int rowStart, int rowEnd) {
+        ggmlFloatScalar(x, out, ldOut, rowStart, rowEnd, false);
     }
 
     @Override

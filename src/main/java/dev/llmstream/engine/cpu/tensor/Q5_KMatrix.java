@@ -25,9 +25,9 @@ import jdk.incubator.vector.VectorOperators;
 public final class Q5_KMatrix extends BufferedBlockMatrix {
     static final int BLOCK = 256;
     static final int BLOCK_BYTES = 176;
-    private static final int SCALES = 4;
-    private static final int QH = 16;
-    private static final int QS = 48;
+    static final int SCALES = 4;
+    static final int QH = 16;
+    static final int QS = 48;
 
     public Q5_KMatrix(MemorySegment data, int rows, int cols) {
         super(GgmlType.Q5_K, data, rows, cols, BLOCK);

@@ -7,53 +7,507 @@ import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Q8_0 (ggml {@code block_q8_0}): blocks of 32 weights in 34 bytes — an f16 scale {@code d} then 32
- * signed bytes {@code q}; {@code w = q * d}. The product of a 7-bit integer and an 11-bit-mantissa
- * scale is exact in float32, so every dequantization path yields identical weights. The vector paths
- * take {@code d} from {@link #scales} (see {@link BlockMatrix#blockScales}).
+ * Q8_0 (ggml {@code block_q8_0}): blocks of 32 weights in 34 bytes — an f16 scale {@code d} then 32 signed
+ * bytes {@code q}; {@code w = q · d} (exact in float).
+ *
+ * <p>Matmul: ggml's {@code ggml_vec_dot_q8_0_q8_0} / {@code tinyBLAS_Q0_AVX} ({@link GgmlDots#q8_0Lanes}):
+ * eight accumulators per output; lane {@code l} takes, per block, {@code fma(d_w·d_x, S, acc_l)} with
+ * {@code S} the integer sum of products {@code 4l..4l+3}. Panels ({@link PanelMatrix}): the quants grouped by
+ * ggml lane — for lane {@code l}, block {@code b}, product {@code e}, the {@code P} rows' quant
+ * {@code 32b + 4l + e} — and the block scales as floats, {@code P} per block. The kernels run lane by lane
+ * ({@code l} outermost): one accumulator per token, the quants read front to back, {@code S} built from four
+ * exact float products.
  */
-public final class Q8_0Matrix extends BlockMatrix {
+public final class Q8_0Matrix extends PanelMatrix {
     static final int BLOCK = 32;
     static final int BLOCK_BYTES = 34;
-    /**
-     * Largest batch decoded by the fused kernels (see {@link #stripMinTokens}). Measured against the
-     * strip path (JMH, 2560 x 1024 from DRAM, two runs each): 4 tokens 36–37 vs 30–33 GFLOP/s,
-     * 8 tokens 47–55 vs 45–47; at 12 the strip was as fast (scratch harness), at 15–16 faster.
-     */
-    static final int MULTI_TOKEN_MAX = 11;
-    /** Bytes holding {@code L} quants: converting them gives one float vector. */
-    private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(Lanes.L * 8));
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
-    /** {@code d} of every block as float, row-major. */
-    private final float[] scales;
-    private final int blocksPerRow;
+    private final int nb;
 
     public Q8_0Matrix(MemorySegment data, int rows, int cols) {
-        super(GgmlType.Q8_0, data, rows, cols);
-        this.blocksPerRow = cols / BLOCK;
-        this.scales = blockScales(0);
+        super(GgmlType.Q8_0, data, rows, cols, (cols / BLOCK) * BLOCK * P, (cols / BLOCK) * P);
+        this.nb = cols / BLOCK;
+        repackAll();
+    }
+
+    @Override
+    void repackRow(byte[] row, int i, byte[] q, int qo, float[] f, int fo) {
+        for (int b = 0; b < nb; b++) {
+            int bo = b * BLOCK_BYTES;
+            f[fo + b * P + i] = Float.float16ToFloat((short) ((row[bo] & 0xFF) | row[bo + 1] << 8));
+            for (int k = 0; k < BLOCK; k++) {
+                q[qo + (((k >> 2) * nb + b) * 4 + (k & 3)) * P + i] = row[bo + 2 + k];
+            }
+        }
+    }
+
+    @Override
+    int stripFloats() {
+        return nb * P + nb * BLOCK * P;
+    }
+
+    /** Strip: the scales, then every quant as a float in the panel's order. */
+    @Override
+    void stripPanel(int p, float[] strip) {
+        System.arraycopy(f(p), fo(p), strip, 0, nb * P);
+        byte[] q = q(p);
+        int qo = qo(p);
+        for (int i = 0, o = nb * P; i < nb * BLOCK; i++, o += P) {
+            ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, qo + i * P).convertShape(VectorOperators.B2F, Lanes.F, 0)).intoArray(strip, o);
+        }
+    }
+
+    @Override
+    int decodeGroup(boolean pair) {
+        return pair ? 4 : 8;
+    }
+
+    @Override
+    void panelBytes(int p, int g, PreparedInput x, int t, boolean pair, float[] res, float[] park) {
+        if (g == 1) {
+            if (pair) {
+                panelBytes2(p, x, t, park);
+                fold8(park, 0, res, 0);
+                fold8(park, 8 * P, res, P);
+            } else {
+                panelBytes1(p, x, t, park);
+                fold8(park, 0, res, 0);
+            }
+        } else if (pair) {
+            group4Pair(p, x, t, park);
+            for (int i = 0; i < 8; i++) {
+                fold8(park, 8 * i * P, res, i * P);
+            }
+        } else {
+            group8(p, x, t, park);
+            for (int j = 0; j < 8; j++) {
+                fold8(park, 8 * j * P, res, j * P);
+            }
+        }
+    }
+
+    /**
+     * Token {@code t} against panels {@code p .. p+7} (eight streams): lane accumulators of panel {@code j} into
+     * {@code park[(8j + l)·P ..]}. The activation broadcast is shared by the eight panels.
+     */
+    private void group8(int p, PreparedInput x, int t, float[] park) {
+        byte[] q = q(p);
+        float[] f = f(p);
+        int qo = qo(p);
+        int fo = fo(p);
+        float[] xv = x.values;
+        float[] xs = x.scales;
+        int sx = t * nb;
+        for (int l = 0; l < 8; l++) {
+            FloatVector a0 = FloatVector.zero(Lanes.F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+            int q0 = qo + l * nb * 4 * P;
+            int k0 = t * cols + 4 * l;
+            for (int b = 0; b < nb; b++) {
+                int o = q0 + b * 4 * P;
+                int k = k0 + b * BLOCK;
+                FloatVector xk = FloatVector.broadcast(Lanes.F, xv[k]);
+                FloatVector s0 = ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o).convertShape(VectorOperators.B2F, Lanes.F, 0)).mul(xk), s1 = ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + 1 * qPanel).convertShape(VectorOperators.B2F, Lanes.F, 0)).mul(xk), s2 = ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + 2 * qPanel).convertShape(VectorOperators.B2F, Lanes.F, 0)).mul(xk), s3 = ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + 3 * qPanel).convertShape(VectorOperators.B2F, Lanes.F, 0)).mul(xk), s4 = ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + 4 * qPanel).convertShape(VectorOperators.B2F, Lanes.F, 0)).mul(xk), s5 = ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + 5 * qPanel).convertShape(VectorOperators.B2F, Lanes.F, 0)).mul(xk), s6 = ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + 6 * qPanel).convertShape(VectorOperators.B2F, Lanes.F, 0)).mul(xk), s7 = ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + 7 * qPanel).convertShape(VectorOperators.B2F, Lanes.F, 0)).mul(xk);
+                xk = FloatVector.broadcast(Lanes.F, xv[k + 1]);
+                s0 = ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + 1 * P).convertShape(VectorOperators.B2F, Lanes.F, 0)).fma(xk, s0);
+                s1 = ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + 1 * qPanel + 1 * P).convertShape(VectorOperators.B2F, Lanes.F, 0)).fma(xk, s1);
+                s2 = ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + 2 * qPanel + 1 * P).convertShape(VectorOperators.B2F, Lanes.F, 0)).fma(xk, s2);
+                s3 = ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + 3 * qPanel + 1 * P).convertShape(VectorOperators.B2F, Lanes.F, 0)).fma(xk, s3);
+                s4 = ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + 4 * qPanel + 1 * P).convertShape(VectorOperators.B2F, Lanes.F, 0)).fma(xk, s4);
+                s5 = ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + 5 * qPanel + 1 * P).convertShape(VectorOperators.B2F, Lanes.F, 0)).fma(xk, s5);
+                s6 = ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + 6 * qPanel + 1 * P).convertShape(VectorOperators.B2F, Lanes.F, 0)).fma(xk, s6);
+                s7 = ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + 7 * qPanel + 1 * P).convertShape(VectorOperators.B2F, Lanes.F, 0)).fma(xk, s7);
+                xk = FloatVector.broadcast(Lanes.F, xv[k + 2]);
+                s0 = ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + 2 * P).convertShape(VectorOperators.B2F, Lanes.F, 0)).fma(xk, s0);
+                s1 = ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + 1 * qPanel + 2 * P).convertShape(VectorOperators.B2F, Lanes.F, 0)).fma(xk, s1);
+                s2 = ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + 2 * qPanel + 2 * P).convertShape(VectorOperators.B2F, Lanes.F, 0)).fma(xk, s2);
+                s3 = ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + 3 * qPanel + 2 * P).convertShape(VectorOperators.B2F, Lanes.F, 0)).fma(xk, s3);
+                s4 = ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + 4 * qPanel + 2 * P).convertShape(VectorOperators.B2F, Lanes.F, 0)).fma(xk, s4);
+                s5 = ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + 5 * qPanel + 2 * P).convertShape(VectorOperators.B2F, Lanes.F, 0)).fma(xk, s5);
+                s6 = ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + 6 * qPanel + 2 * P).convertShape(VectorOperators.B2F, Lanes.F, 0)).fma(xk, s6);
+                s7 = ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + 7 * qPanel + 2 * P).convertShape(VectorOperators.B2F, Lanes.F, 0)).fma(xk, s7);
+                xk = FloatVector.broadcast(Lanes.F, xv[k + 3]);
+                s0 = ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + 3 * P).convertShape(VectorOperators.B2F, Lanes.F, 0)).fma(xk, s0);
+                s1 = ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + 1 * qPanel + 3 * P).convertShape(VectorOperators.B2F, Lanes.F, 0)).fma(xk, s1);
+                s2 = ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + 2 * qPanel + 3 * P).convertShape(VectorOperators.B2F, Lanes.F, 0)).fma(xk, s2);
+                s3 = ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + 3 * qPanel + 3 * P).convertShape(VectorOperators.B2F, Lanes.F, 0)).fma(xk, s3);
+                s4 = ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + 4 * qPanel + 3 * P).convertShape(VectorOperators.B2F, Lanes.F, 0)).fma(xk, s4);
+                s5 = ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + 5 * qPanel + 3 * P).convertShape(VectorOperators.B2F, Lanes.F, 0)).fma(xk, s5);
+                s6 = ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + 6 * qPanel + 3 * P).convertShape(VectorOperators.B2F, Lanes.F, 0)).fma(xk, s6);
+                s7 = ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + 7 * qPanel + 3 * P).convertShape(VectorOperators.B2F, Lanes.F, 0)).fma(xk, s7);
+                FloatVector dx = FloatVector.broadcast(Lanes.F, xs[sx + b]);
+                a0 = FloatVector.fromArray(Lanes.F, f, fo + b * P).mul(dx).fma(s0, a0);
+                a1 = FloatVector.fromArray(Lanes.F, f, fo + 1 * fPanel + b * P).mul(dx).fma(s1, a1);
+                a2 = FloatVector.fromArray(Lanes.F, f, fo + 2 * fPanel + b * P).mul(dx).fma(s2, a2);
+                a3 = FloatVector.fromArray(Lanes.F, f, fo + 3 * fPanel + b * P).mul(dx).fma(s3, a3);
+                a4 = FloatVector.fromArray(Lanes.F, f, fo + 4 * fPanel + b * P).mul(dx).fma(s4, a4);
+                a5 = FloatVector.fromArray(Lanes.F, f, fo + 5 * fPanel + b * P).mul(dx).fma(s5, a5);
+                a6 = FloatVector.fromArray(Lanes.F, f, fo + 6 * fPanel + b * P).mul(dx).fma(s6, a6);
+                a7 = FloatVector.fromArray(Lanes.F, f, fo + 7 * fPanel + b * P).mul(dx).fma(s7, a7);
+            }
+            a0.intoArray(park, (0 + l) * P);
+            a1.intoArray(park, (8 + l) * P);
+            a2.intoArray(park, (16 + l) * P);
+            a3.intoArray(park, (24 + l) * P);
+            a4.intoArray(park, (32 + l) * P);
+            a5.intoArray(park, (40 + l) * P);
+            a6.intoArray(park, (48 + l) * P);
+            a7.intoArray(park, (56 + l) * P);
+        }
+    }
+
+    /**
+     * Tokens {@code t, t+1} against panels {@code p .. p+3}: lane accumulators of token {@code i}, panel
+     * {@code j} into {@code park[(8(4i + j) + l)·P ..]}.
+     */
+    private void group4Pair(int p, PreparedInput x, int t, float[] park) {
+        byte[] q = q(p);
+        float[] f = f(p);
+        int qo = qo(p);
+        int fo = fo(p);
+        float[] xv = x.values;
+        float[] xs = x.scales;
+        int sx = t * nb;
+        for (int l = 0; l < 8; l++) {
+            FloatVector a00 = FloatVector.zero(Lanes.F), a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+            int q0 = qo + l * nb * 4 * P;
+            int k0 = t * cols + 4 * l;
+            for (int b = 0; b < nb; b++) {
+                int o = q0 + b * 4 * P;
+                int k = k0 + b * BLOCK;
+                int k1 = k + cols;
+                FloatVector xa = FloatVector.broadcast(Lanes.F, xv[k]);
+                FloatVector xb = FloatVector.broadcast(Lanes.F, xv[k1]);
+                FloatVector w0 = ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o).convertShape(VectorOperators.B2F, Lanes.F, 0));
+                FloatVector s00 = w0.mul(xa);
+                FloatVector s10 = w0.mul(xb);
+                FloatVector w1 = ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + 1 * qPanel).convertShape(VectorOperators.B2F, Lanes.F, 0));
+                FloatVector s01 = w1.mul(xa);
+                FloatVector s11 = w1.mul(xb);
+                FloatVector w2 = ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + 2 * qPanel).convertShape(VectorOperators.B2F, Lanes.F, 0));
+                FloatVector s02 = w2.mul(xa);
+                FloatVector s12 = w2.mul(xb);
+                FloatVector w3 = ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + 3 * qPanel).convertShape(VectorOperators.B2F, Lanes.F, 0));
+                FloatVector s03 = w3.mul(xa);
+                FloatVector s13 = w3.mul(xb);
+                xa = FloatVector.broadcast(Lanes.F, xv[k + 1]);
+                xb = FloatVector.broadcast(Lanes.F, xv[k1 + 1]);
+                w0 = ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + 1 * P).convertShape(VectorOperators.B2F, Lanes.F, 0));
+                s00 = w0.fma(xa, s00);
+                s10 = w0.fma(xb, s10);
+                w1 = ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + 1 * qPanel + 1 * P).convertShape(VectorOperators.B2F, Lanes.F, 0));
+                s01 = w1.fma(xa, s01);
+                s11 = w1.fma(xb, s11);
+                w2 = ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + 2 * qPanel + 1 * P).convertShape(VectorOperators.B2F, Lanes.F, 0));
+                s02 = w2.fma(xa, s02);
+                s12 = w2.fma(xb, s12);
+                w3 = ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + 3 * qPanel + 1 * P).convertShape(VectorOperators.B2F, Lanes.F, 0));
+                s03 = w3.fma(xa, s03);
+                s13 = w3.fma(xb, s13);
+                xa = FloatVector.broadcast(Lanes.F, xv[k + 2]);
+                xb = FloatVector.broadcast(Lanes.F, xv[k1 + 2]);
+                w0 = ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + 2 * P).convertShape(VectorOperators.B2F, Lanes.F, 0));
+                s00 = w0.fma(xa, s00);
+                s10 = w0.fma(xb, s10);
+                w1 = ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + 1 * qPanel + 2 * P).convertShape(VectorOperators.B2F, Lanes.F, 0));
+                s01 = w1.fma(xa, s01);
+                s11 = w1.fma(xb, s11);
+                w2 = ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + 2 * qPanel + 2 * P).convertShape(VectorOperators.B2F, Lanes.F, 0));
+                s02 = w2.fma(xa, s02);
+                s12 = w2.fma(xb, s12);
+                w3 = ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + 3 * qPanel + 2 * P).convertShape(VectorOperators.B2F, Lanes.F, 0));
+                s03 = w3.fma(xa, s03);
+                s13 = w3.fma(xb, s13);
+                xa = FloatVector.broadcast(Lanes.F, xv[k + 3]);
+                xb = FloatVector.broadcast(Lanes.F, xv[k1 + 3]);
+                w0 = ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + 3 * P).convertShape(VectorOperators.B2F, Lanes.F, 0));
+                s00 = w0.fma(xa, s00);
+                s10 = w0.fma(xb, s10);
+                w1 = ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + 1 * qPanel + 3 * P).convertShape(VectorOperators.B2F, Lanes.F, 0));
+                s01 = w1.fma(xa, s01);
+                s11 = w1.fma(xb, s11);
+                w2 = ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + 2 * qPanel + 3 * P).convertShape(VectorOperators.B2F, Lanes.F, 0));
+                s02 = w2.fma(xa, s02);
+                s12 = w2.fma(xb, s12);
+                w3 = ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + 3 * qPanel + 3 * P).convertShape(VectorOperators.B2F, Lanes.F, 0));
+                s03 = w3.fma(xa, s03);
+                s13 = w3.fma(xb, s13);
+                float dx0 = xs[sx + b];
+                float dx1 = xs[sx + nb + b];
+                FloatVector d0 = FloatVector.fromArray(Lanes.F, f, fo + b * P);
+                a00 = d0.mul(dx0).fma(s00, a00);
+                a10 = d0.mul(dx1).fma(s10, a10);
+                FloatVector d1 = FloatVector.fromArray(Lanes.F, f, fo + 1 * fPanel + b * P);
+                a01 = d1.mul(dx0).fma(s01, a01);
+                a11 = d1.mul(dx1).fma(s11, a11);
+                FloatVector d2 = FloatVector.fromArray(Lanes.F, f, fo + 2 * fPanel + b * P);
+                a02 = d2.mul(dx0).fma(s02, a02);
+                a12 = d2.mul(dx1).fma(s12, a12);
+                FloatVector d3 = FloatVector.fromArray(Lanes.F, f, fo + 3 * fPanel + b * P);
+                a03 = d3.mul(dx0).fma(s03, a03);
+                a13 = d3.mul(dx1).fma(s13, a13);
+            }
+            a00.intoArray(park, (0 + l) * P);
+            a01.intoArray(park, (8 + l) * P);
+            a02.intoArray(park, (16 + l) * P);
+            a03.intoArray(park, (24 + l) * P);
+            a10.intoArray(park, (32 + l) * P);
+            a11.intoArray(park, (40 + l) * P);
+            a12.intoArray(park, (48 + l) * P);
+            a13.intoArray(park, (56 + l) * P);
+        }
     }
 
     /*
-     * Every kernel below writes its Vector API calls out instead of calling a helper that takes or
-     * returns a vector: Vector API methods are force-inlined, our helpers only within C2's size and
-     * node budgets, and a vector crossing a call that is not inlined is boxed on the heap (see
-     * ZeroAllocationTest). Quants: ByteVector of L bytes widened by B2F (exact).
+     * One method per token count, each with its own loops: a vector variable assigned on two paths that then
+     * merge (one kernel with an "if (pair)" inside) is boxed on the heap by C2, every iteration.
      */
+
+    /** Token {@code t}: lane accumulators into {@code park[l·P ..]}. */
+    private void panelBytes1(int p, PreparedInput x, int t, float[] park) {
+        byte[] q = q(p);
+        float[] f = f(p);
+        int fo = fo(p);
+        float[] xv = x.values;
+        float[] xs = x.scales;
+        int s0 = t * nb;
+        for (int l = 0; l < 8; l++) {
+            FloatVector acc = FloatVector.zero(Lanes.F);
+            int q0 = qo(p) + l * nb * 4 * P;
+            int k0 = t * cols + 4 * l;
+            for (int b = 0; b < nb; b++) {
+                int o = q0 + b * 4 * P;
+                int k = k0 + b * BLOCK;
+                FloatVector s = ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o).convertShape(VectorOperators.B2F, Lanes.F, 0)).mul(xv[k]);
+                s = ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + P).convertShape(VectorOperators.B2F, Lanes.F, 0)).fma(FloatVector.broadcast(Lanes.F, xv[k + 1]), s);
+                s = ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + 2 * P).convertShape(VectorOperators.B2F, Lanes.F, 0)).fma(FloatVector.broadcast(Lanes.F, xv[k + 2]), s);
+                s = ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + 3 * P).convertShape(VectorOperators.B2F, Lanes.F, 0)).fma(FloatVector.broadcast(Lanes.F, xv[k + 3]), s);
+                acc = FloatVector.fromArray(Lanes.F, f, fo + b * P).mul(xs[s0 + b]).fma(s, acc);
+            }
+            acc.intoArray(park, l * P);
+        }
+    }
+
+    /** Tokens {@code t, t+1}: lane accumulators into {@code park[l·P ..]} and {@code park[(8 + l)·P ..]}. */
+    private void panelBytes2(int p, PreparedInput x, int t, float[] park) {
+        byte[] q = q(p);
+        float[] f = f(p);
+        int fo = fo(p);
+        float[] xv = x.values;
+        float[] xs = x.scales;
+        int s0 = t * nb;
+        int s1 = s0 + nb;
+        for (int l = 0; l < 8; l++) {
+            FloatVector acc = FloatVector.zero(Lanes.F);
+            FloatVector acc1 = acc;
+            int q0 = qo(p) + l * nb * 4 * P;
+            int k0 = t * cols + 4 * l;
+            for (int b = 0; b < nb; b++) {
+                int o = q0 + b * 4 * P;
+                int k = k0 + b * BLOCK;
+                int k1 = k + cols;
+                FloatVector dw = FloatVector.fromArray(Lanes.F, f, fo + b * P);
+                FloatVector w = ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o).convertShape(VectorOperators.B2F, Lanes.F, 0));
+                FloatVector s = w.mul(xv[k]);
+                FloatVector u = w.mul(xv[k1]);
+                w = ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + P).convertShape(VectorOperators.B2F, Lanes.F, 0));
+                s = w.fma(FloatVector.broadcast(Lanes.F, xv[k + 1]), s);
+                u = w.fma(FloatVector.broadcast(Lanes.F, xv[k1 + 1]), u);
+                w = ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + 2 * P).convertShape(VectorOperators.B2F, Lanes.F, 0));
+                s = w.fma(FloatVector.broadcast(Lanes.F, xv[k + 2]), s);
+                u = w.fma(FloatVector.broadcast(Lanes.F, xv[k1 + 2]), u);
+                w = ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + 3 * P).convertShape(VectorOperators.B2F, Lanes.F, 0));
+                s = w.fma(FloatVector.broadcast(Lanes.F, xv[k + 3]), s);
+                u = w.fma(FloatVector.broadcast(Lanes.F, xv[k1 + 3]), u);
+                acc = dw.mul(xs[s0 + b]).fma(s, acc);
+                acc1 = dw.mul(xs[s1 + b]).fma(u, acc1);
+            }
+            acc.intoArray(park, l * P);
+            acc1.intoArray(park, (8 + l) * P);
+        }
+    }
+
+    @Override
+    int stripGroup() {
+        return 2;
+    }
+
+    /**
+     * Four tokens against two panels (or one) over their float strips: each weight load feeds four tokens,
+     * each activation broadcast two panels (2 × 4 about 100 GFLOP/s in cache on one core, 1 × 4 about 75).
+     * Written out in full: a loop over the four products, carrying eight vectors, was compiled into boxed
+     * code on some runs.
+     */
+    @Override
+    void panelStrip(float[][] strips, int p, int g, PreparedInput x, int t, float[] res, float[] park) {
+        if (g == 2) {
+            strip2(strips[0], strips[1], x, t, park);
+            for (int i = 0; i < 4; i++) {
+                fold8(park, 16 * i * P, res, 2 * i * P);
+                fold8(park, (16 * i + 8) * P, res, (2 * i + 1) * P);
+            }
+        } else {
+            strip1(strips[0], x, t, park);
+            for (int i = 0; i < 4; i++) {
+                fold8(park, 8 * i * P, res, i * P);
+            }
+        }
+    }
+
+    /** Tokens {@code t..t+3} against two panels: token {@code i}, panel {@code j} lanes at {@code park[(16i + 8j + l)·P]}. */
+    private void strip2(float[] s, float[] u, PreparedInput x, int t, float[] park) {
+        float[] xv = x.values;
+        float[] xs = x.scales;
+        for (int l = 0; l < 8; l++) {
+            FloatVector a0 = FloatVector.zero(Lanes.F), a1 = a0, a2 = a0, a3 = a0, c0 = a0, c1 = a0, c2 = a0, c3 = a0;
+            int q0 = nb * P + l * nb * 4 * P;
+            int kk = t * cols + 4 * l;
+            for (int b = 0; b < nb; b++) {
+                int o = q0 + b * 4 * P;
+                int k0 = kk + b * BLOCK;
+                int k1 = k0 + cols;
+                int k2 = k1 + cols;
+                int k3 = k2 + cols;
+                FloatVector w = FloatVector.fromArray(Lanes.F, s, o);
+                FloatVector v = FloatVector.fromArray(Lanes.F, u, o);
+                FloatVector xk = FloatVector.broadcast(Lanes.F, xv[k0]);
+                FloatVector s0 = w.mul(xk), r0 = v.mul(xk);
+                xk = FloatVector.broadcast(Lanes.F, xv[k1]);
+                FloatVector s1 = w.mul(xk), r1 = v.mul(xk);
+                xk = FloatVector.broadcast(Lanes.F, xv[k2]);
+                FloatVector s2 = w.mul(xk), r2 = v.mul(xk);
+                xk = FloatVector.broadcast(Lanes.F, xv[k3]);
+                FloatVector s3 = w.mul(xk), r3 = v.mul(xk);
+                w = FloatVector.fromArray(Lanes.F, s, o + 1 * P);
+                v = FloatVector.fromArray(Lanes.F, u, o + 1 * P);
+                xk = FloatVector.broadcast(Lanes.F, xv[k0 + 1]);
+                s0 = w.fma(xk, s0);
+                r0 = v.fma(xk, r0);
+                xk = FloatVector.broadcast(Lanes.F, xv[k1 + 1]);
+                s1 = w.fma(xk, s1);
+                r1 = v.fma(xk, r1);
+                xk = FloatVector.broadcast(Lanes.F, xv[k2 + 1]);
+                s2 = w.fma(xk, s2);
+                r2 = v.fma(xk, r2);
+                xk = FloatVector.broadcast(Lanes.F, xv[k3 + 1]);
+                s3 = w.fma(xk, s3);
+                r3 = v.fma(xk, r3);
+                w = FloatVector.fromArray(Lanes.F, s, o + 2 * P);
+                v = FloatVector.fromArray(Lanes.F, u, o + 2 * P);
+                xk = FloatVector.broadcast(Lanes.F, xv[k0 + 2]);
+                s0 = w.fma(xk, s0);
+                r0 = v.fma(xk, r0);
+                xk = FloatVector.broadcast(Lanes.F, xv[k1 + 2]);
+                s1 = w.fma(xk, s1);
+                r1 = v.fma(xk, r1);
+                xk = FloatVector.broadcast(Lanes.F, xv[k2 + 2]);
+                s2 = w.fma(xk, s2);
+                r2 = v.fma(xk, r2);
+                xk = FloatVector.broadcast(Lanes.F, xv[k3 + 2]);
+                s3 = w.fma(xk, s3);
+                r3 = v.fma(xk, r3);
+                w = FloatVector.fromArray(Lanes.F, s, o + 3 * P);
+                v = FloatVector.fromArray(Lanes.F, u, o + 3 * P);
+                xk = FloatVector.broadcast(Lanes.F, xv[k0 + 3]);
+                s0 = w.fma(xk, s0);
+                r0 = v.fma(xk, r0);
+                xk = FloatVector.broadcast(Lanes.F, xv[k1 + 3]);
+                s1 = w.fma(xk, s1);
+                r1 = v.fma(xk, r1);
+                xk = FloatVector.broadcast(Lanes.F, xv[k2 + 3]);
+                s2 = w.fma(xk, s2);
+                r2 = v.fma(xk, r2);
+                xk = FloatVector.broadcast(Lanes.F, xv[k3 + 3]);
+                s3 = w.fma(xk, s3);
+                r3 = v.fma(xk, r3);
+                FloatVector dw = FloatVector.fromArray(Lanes.F, s, b * P);
+                FloatVector du = FloatVector.fromArray(Lanes.F, u, b * P);
+                FloatVector d0 = FloatVector.broadcast(Lanes.F, xs[(t + 0) * nb + b]);
+                a0 = dw.mul(d0).fma(s0, a0);
+                c0 = du.mul(d0).fma(r0, c0);
+                FloatVector d1 = FloatVector.broadcast(Lanes.F, xs[(t + 1) * nb + b]);
+                a1 = dw.mul(d1).fma(s1, a1);
+                c1 = du.mul(d1).fma(r1, c1);
+                FloatVector d2 = FloatVector.broadcast(Lanes.F, xs[(t + 2) * nb + b]);
+                a2 = dw.mul(d2).fma(s2, a2);
+                c2 = du.mul(d2).fma(r2, c2);
+                FloatVector d3 = FloatVector.broadcast(Lanes.F, xs[(t + 3) * nb + b]);
+                a3 = dw.mul(d3).fma(s3, a3);
+                c3 = du.mul(d3).fma(r3, c3);
+            }
+            a0.intoArray(park, (0 + l) * P);
+            c0.intoArray(park, (8 + l) * P);
+            a1.intoArray(park, (16 + l) * P);
+            c1.intoArray(park, (24 + l) * P);
+            a2.intoArray(park, (32 + l) * P);
+            c2.intoArray(park, (40 + l) * P);
+            a3.intoArray(park, (48 + l) * P);
+            c3.intoArray(park, (56 + l) * P);
+        }
+    }
+
+    /** Tokens {@code t..t+3} against one panel: token {@code i} lanes at {@code park[(8i + l)·P]}. */
+    private void strip1(float[] s, PreparedInput x, int t, float[] park) {
+        float[] xv = x.values;
+        float[] xs = x.scales;
+        for (int l = 0; l < 8; l++) {
+            FloatVector a0 = FloatVector.zero(Lanes.F), a1 = a0, a2 = a0, a3 = a0;
+            int q0 = nb * P + l * nb * 4 * P;
+            int kk = t * cols + 4 * l;
+            for (int b = 0; b < nb; b++) {
+                int o = q0 + b * 4 * P;
+                int k0 = kk + b * BLOCK;
+                int k1 = k0 + cols;
+                int k2 = k1 + cols;
+                int k3 = k2 + cols;
+                FloatVector w0 = FloatVector.fromArray(Lanes.F, s, o);
+                FloatVector w1 = FloatVector.fromArray(Lanes.F, s, o + P);
+                FloatVector w2 = FloatVector.fromArray(Lanes.F, s, o + 2 * P);
+                FloatVector w3 = FloatVector.fromArray(Lanes.F, s, o + 3 * P);
+                FloatVector dw = FloatVector.fromArray(Lanes.F, s, b * P);
+                FloatVector s0 = w0.mul(xv[k0]);
+                s0 = w1.fma(FloatVector.broadcast(Lanes.F, xv[k0 + 1]), s0);
+                s0 = w2.fma(FloatVector.broadcast(Lanes.F, xv[k0 + 2]), s0);
+                s0 = w3.fma(FloatVector.broadcast(Lanes.F, xv[k0 + 3]), s0);
+                a0 = dw.mul(xs[(t + 0) * nb + b]).fma(s0, a0);
+                FloatVector s1 = w0.mul(xv[k1]);
+                s1 = w1.fma(FloatVector.broadcast(Lanes.F, xv[k1 + 1]), s1);
+                s1 = w2.fma(FloatVector.broadcast(Lanes.F, xv[k1 + 2]), s1);
+                s1 = w3.fma(FloatVector.broadcast(Lanes.F, xv[k1 + 3]), s1);
+                a1 = dw.mul(xs[(t + 1) * nb + b]).fma(s1, a1);
+                FloatVector s2 = w0.mul(xv[k2]);
+                s2 = w1.fma(FloatVector.broadcast(Lanes.F, xv[k2 + 1]), s2);
+                s2 = w2.fma(FloatVector.broadcast(Lanes.F, xv[k2 + 2]), s2);
+                s2 = w3.fma(FloatVector.broadcast(Lanes.F, xv[k2 + 3]), s2);
+                a2 = dw.mul(xs[(t + 2) * nb + b]).fma(s2, a2);
+                FloatVector s3 = w0.mul(xv[k3]);
+                s3 = w1.fma(FloatVector.broadcast(Lanes.F, xv[k3 + 1]), s3);
+                s3 = w2.fma(FloatVector.broadcast(Lanes.F, xv[k3 + 2]), s3);
+                s3 = w3.fma(FloatVector.broadcast(Lanes.F, xv[k3 + 3]), s3);
+                a3 = dw.mul(xs[(t + 3) * nb + b]).fma(s3, a3);
+            }
+            a0.intoArray(park, l * P);
+            a1.intoArray(park, (8 + l) * P);
+            a2.intoArray(park, (16 + l) * P);
+            a3.intoArray(park, (24 + l) * P);
+        }
+    }
+
+    @Override
+    float dotScalar(int r, PreparedInput x, int t) {
+        return GgmlDots.q8_0Lanes(data, r * rowBytes, cols, false, x, t);
+    }
 
     @Override
     public void dequantizeRow(int row, float[] out, int off) {
         long base = row * rowBytes;
-        int s = row * blocksPerRow;
-        for (int b = 0; b < blocksPerRow; b++, base += BLOCK_BYTES) {
-            FloatVector d = FloatVector.broadcast(Lanes.F, scales[s + b]);
+        for (int b = 0; b < nb; b++, base += BLOCK_BYTES) {
+            FloatVector d = FloatVector.broadcast(Lanes.F, f16(data, base));
             for (int j = 0; j < BLOCK; j += Lanes.L) {
-                ((FloatVector) ByteVector.fromMemorySegment(B, data, base + 2 + j, LE).convertShape(VectorOperators.B2F, Lanes.F, 0)).mul(d).intoArray(out, off + b * BLOCK + j);
+                ((FloatVector) ByteVector.fromMemorySegment(QuantVectors.B, data, base + 2 + j, LE)
+                        .convertShape(VectorOperators.B2F, Lanes.F, 0)).mul(d).intoArray(out, off + b * BLOCK + j);
             }
         }
     }
@@ -61,106 +515,11 @@ public final class Q8_0Matrix extends BlockMatrix {
     @Override
     public void dequantizeRowScalar(int row, float[] out, int off) {
         long base = row * rowBytes;
-        for (int b = 0; b < cols / BLOCK; b++, base += BLOCK_BYTES) {
+        for (int b = 0; b < nb; b++, base += BLOCK_BYTES) {
             float d = f16(data, base);
             for (int j = 0; j < BLOCK; j++) {
                 out[off + b * BLOCK + j] = data.get(ValueLayout.JAVA_BYTE, base + 2 + j) * d;
             }
-        }
-    }
-
-    @Override
-    protected float fused1(int r, float[] x, int xOff, float[] park) {
-        FloatVector acc = FloatVector.zero(Lanes.F);
-        long base = r * rowBytes;
-        int s = r * blocksPerRow;
-        for (int b = 0, k = xOff; b < blocksPerRow; b++, base += BLOCK_BYTES) {
-            FloatVector d = FloatVector.broadcast(Lanes.F, scales[s + b]);
-            for (int j = 0; j < BLOCK; j += Lanes.L, k += Lanes.L) {
-                acc = ((FloatVector) ByteVector.fromMemorySegment(B, data, base + 2 + j, LE).convertShape(VectorOperators.B2F, Lanes.F, 0)).mul(d).fma(FloatVector.fromArray(Lanes.F, x, k), acc);
-            }
-        }
-        acc.intoArray(park, 0);
-        return Lanes.sumAt(park, 0);
-    }
-
-    @Override
-    protected void fused4(int r, float[] x, int xOff, float[] out, int oOff, float[] acc) {
-        FloatVector a0 = FloatVector.zero(Lanes.F), a1 = a0, a2 = a0, a3 = a0;
-        long b0 = r * rowBytes, b1 = b0 + rowBytes, b2 = b1 + rowBytes, b3 = b2 + rowBytes;
-        int nb = blocksPerRow;
-        int s0 = r * nb, s1 = s0 + nb, s2 = s1 + nb, s3 = s2 + nb;
-        for (int b = 0, k = xOff; b < nb; b++) {
-            FloatVector d0 = FloatVector.broadcast(Lanes.F, scales[s0 + b]);
-            FloatVector d1 = FloatVector.broadcast(Lanes.F, scales[s1 + b]);
-            FloatVector d2 = FloatVector.broadcast(Lanes.F, scales[s2 + b]);
-            FloatVector d3 = FloatVector.broadcast(Lanes.F, scales[s3 + b]);
-            for (int j = 0; j < BLOCK; j += Lanes.L, k += Lanes.L) {
-                FloatVector v = FloatVector.fromArray(Lanes.F, x, k);
-                a0 = ((FloatVector) ByteVector.fromMemorySegment(B, data, b0 + 2 + j, LE).convertShape(VectorOperators.B2F, Lanes.F, 0)).mul(d0).fma(v, a0);
-                a1 = ((FloatVector) ByteVector.fromMemorySegment(B, data, b1 + 2 + j, LE).convertShape(VectorOperators.B2F, Lanes.F, 0)).mul(d1).fma(v, a1);
-                a2 = ((FloatVector) ByteVector.fromMemorySegment(B, data, b2 + 2 + j, LE).convertShape(VectorOperators.B2F, Lanes.F, 0)).mul(d2).fma(v, a2);
-                a3 = ((FloatVector) ByteVector.fromMemorySegment(B, data, b3 + 2 + j, LE).convertShape(VectorOperators.B2F, Lanes.F, 0)).mul(d3).fma(v, a3);
-            }
-            b0 += BLOCK_BYTES;
-            b1 += BLOCK_BYTES;
-            b2 += BLOCK_BYTES;
-            b3 += BLOCK_BYTES;
-        }
-        a0.intoArray(acc, 0);
-        a1.intoArray(acc, Lanes.L);
-        a2.intoArray(acc, 2 * Lanes.L);
-        a3.intoArray(acc, 3 * Lanes.L);
-        sums4(acc, 0, out, oOff + r);
-    }
-
-    /** Batches up to {@link #MULTI_TOKEN_MAX} tokens take the fused path (4 x 4 tiles). */
-    @Override
-    int stripMinTokens() {
-        return MULTI_TOKEN_MAX + 1;
-    }
-
-    @Override
-    protected void fused4x4(int r, float[] x, int t0, float[] out, int ldOut, float[] acc) {
-        FloatVector a00 = FloatVector.zero(Lanes.F), a01 = a00, a02 = a00, a03 = a00;
-        FloatVector a10 = a00, a11 = a00, a12 = a00, a13 = a00;
-        FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00;
-        FloatVector a30 = a00, a31 = a00, a32 = a00, a33 = a00;
-        long b0 = r * rowBytes, b1 = b0 + rowBytes, b2 = b1 + rowBytes, b3 = b2 + rowBytes;
-        int nb = blocksPerRow;
-        int s0 = r * nb, s1 = s0 + nb, s2 = s1 + nb, s3 = s2 + nb;
-        int x0 = t0 * cols, x1 = x0 + cols, x2 = x1 + cols, x3 = x2 + cols;
-        for (int b = 0, k = 0; b < nb; b++) {
-            FloatVector d0 = FloatVector.broadcast(Lanes.F, scales[s0 + b]);
-            FloatVector d1 = FloatVector.broadcast(Lanes.F, scales[s1 + b]);
-            FloatVector d2 = FloatVector.broadcast(Lanes.F, scales[s2 + b]);
-            FloatVector d3 = FloatVector.broadcast(Lanes.F, scales[s3 + b]);
-            for (int j = 0; j < BLOCK; j += Lanes.L, k += Lanes.L) {
-                FloatVector w0 = ((FloatVector) ByteVector.fromMemorySegment(B, data, b0 + 2 + j, LE).convertShape(VectorOperators.B2F, Lanes.F, 0)).mul(d0);
-                FloatVector w1 = ((FloatVector) ByteVector.fromMemorySegment(B, data, b1 + 2 + j, LE).convertShape(VectorOperators.B2F, Lanes.F, 0)).mul(d1);
-                FloatVector w2 = ((FloatVector) ByteVector.fromMemorySegment(B, data, b2 + 2 + j, LE).convertShape(VectorOperators.B2F, Lanes.F, 0)).mul(d2);
-                FloatVector w3 = ((FloatVector) ByteVector.fromMemorySegment(B, data, b3 + 2 + j, LE).convertShape(VectorOperators.B2F, Lanes.F, 0)).mul(d3);
-                FloatVector v = FloatVector.fromArray(Lanes.F, x, x0 + k);
-                a00 = w0.fma(v, a00); a10 = w1.fma(v, a10); a20 = w2.fma(v, a20); a30 = w3.fma(v, a30);
-                v = FloatVector.fromArray(Lanes.F, x, x1 + k);
-                a01 = w0.fma(v, a01); a11 = w1.fma(v, a11); a21 = w2.fma(v, a21); a31 = w3.fma(v, a31);
-                v = FloatVector.fromArray(Lanes.F, x, x2 + k);
-                a02 = w0.fma(v, a02); a12 = w1.fma(v, a12); a22 = w2.fma(v, a22); a32 = w3.fma(v, a32);
-                v = FloatVector.fromArray(Lanes.F, x, x3 + k);
-                a03 = w0.fma(v, a03); a13 = w1.fma(v, a13); a23 = w2.fma(v, a23); a33 = w3.fma(v, a33);
-            }
-            b0 += BLOCK_BYTES;
-            b1 += BLOCK_BYTES;
-            b2 += BLOCK_BYTES;
-            b3 += BLOCK_BYTES;
-        }
-        final int l = Lanes.L;
-        a00.intoArray(acc, 0); a10.intoArray(acc, l); a20.intoArray(acc, 2 * l); a30.intoArray(acc, 3 * l);
-        a01.intoArray(acc, 4 * l); a11.intoArray(acc, 5 * l); a21.intoArray(acc, 6 * l); a31.intoArray(acc, 7 * l);
-        a02.intoArray(acc, 8 * l); a12.intoArray(acc, 9 * l); a22.intoArray(acc, 10 * l); a32.intoArray(acc, 11 * l);
-        a03.intoArray(acc, 12 * l); a13.intoArray(acc, 13 * l); a23.intoArray(acc, 14 * l); a33.intoArray(acc, 15 * l);
-        for (int t = 0; t < 4; t++) {
-            sums4(acc, 4 * t * l, out, (t0 + t) * ldOut + r);
         }
     }
 }

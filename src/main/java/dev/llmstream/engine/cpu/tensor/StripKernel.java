@@ -39,23 +39,23 @@ final class StripKernel {
 
     /**
      * {@code out[t * ldOut + row0 + i] = dot(strip[i * cols ..], x[t * cols ..])} for {@code i < nRows}
-     * and all tokens.
+     * and tokens {@code t0 <= t < t1}.
      */
-    static void multiply(float[] strip, int nRows, int cols, float[] x, int nTokens, float[] out, int ldOut,
+    static void multiply(float[] strip, int nRows, int cols, float[] x, int t0, int t1, float[] out, int ldOut,
                          int row0) {
         // Column counts that are not a multiple of L (only F32/F16/BF16 can have them) take the
         // one-row dot path: the tile has no masked tail, which keeps it within C2's inlining budget.
         int fullRows = cols % Lanes.L == 0 ? nRows / ROWS * ROWS : 0;
-        int t = 0;
+        int t = t0;
         float[] acc = ACC.get();
         if (fullRows > 0) {
-            for (; t + TOKENS <= nTokens; t += TOKENS) {
+            for (; t + TOKENS <= t1; t += TOKENS) {
                 for (int i = 0; i < fullRows; i += ROWS) {
                     tile4x4(strip, i * cols, cols, x, t, out, ldOut, row0 + i, acc);
                 }
             }
         }
-        for (int tt = 0; tt < nTokens; tt++) {
+        for (int tt = t0; tt < t1; tt++) {
             for (int i = tt < t ? fullRows : 0; i < nRows; i++) {
                 out[tt * ldOut + row0 + i] = dot(strip, i * cols, x, tt * cols, cols, acc);
             }

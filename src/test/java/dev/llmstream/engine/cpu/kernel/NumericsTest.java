@@ -8,7 +8,6 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.SplittableRandom;
-import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.Test;
 
 /** The scalar numerics that must equal the reference implementation's bit for bit. */
@@ -68,19 +67,56 @@ class NumericsTest {
     }
 
     @Test
-    void vectorExpIsDeterministicAndAccurate() {
-        float[] x = new float[Lanes.L];
-        for (int k = 0; k < 2000; k++) {
-            for (int j = 0; j < Lanes.L; j++) {
-                x[j] = -87f + (k * Lanes.L + j) * 0.0054f;
+    void sincosfEqualsTheCLibraryBitForBit() throws IOException {
+        ByteBuffer bb = resource("sincosf-vectors.bin");
+        int n = 0;
+        while (bb.remaining() >= 12) {
+            float x = bb.getFloat();
+            float sin = bb.getFloat();
+            float cos = bb.getFloat();
+            assertThat(Float.floatToRawIntBits(LibmSincosf.sin(x))).as("sinf(%s)", x).isEqualTo(Float.floatToRawIntBits(sin));
+            assertThat(Float.floatToRawIntBits(LibmSincosf.cos(x))).as("cosf(%s)", x).isEqualTo(Float.floatToRawIntBits(cos));
+            n++;
+        }
+        assertThat(n).isEqualTo(30000);
+        assertThat(LibmSincosf.sin(0f)).isEqualTo(0f);
+        assertThat(LibmSincosf.cos(0f)).isEqualTo(1f);
+        assertThat(LibmSincosf.sin(Float.NaN)).isNaN();
+    }
+
+    /** Rows of 40 values: two 16-wide chunks through ggml's vector SiLU, 8 through the scalar one. */
+    @Test
+    void swigluEqualsGgmlBitForBit() throws IOException {
+        ByteBuffer bb = resource("swiglu-vectors.bin");
+        int rows = 0;
+        float[] x = new float[40];
+        float[] g = new float[40];
+        float[] y = new float[40];
+        while (bb.remaining() >= 3 * 40 * 4) {
+            bb.asFloatBuffer().get(x);
+            bb.position(bb.position() + 160);
+            bb.asFloatBuffer().get(g);
+            bb.position(bb.position() + 160);
+            bb.asFloatBuffer().get(y);
+            bb.position(bb.position() + 160);
+            float[] vec = x.clone();
+            float[] scalar = x.clone();
+            Activations.swiglu(vec, g, 0, 40);
+            Activations.swigluScalar(scalar, g, 0, 40);
+            for (int i = 0; i < 40; i++) {
+                assertThat(Float.floatToRawIntBits(vec[i])).as("row %d silu(%s)·%s", rows, x[i], g[i])
+                        .isEqualTo(Float.floatToRawIntBits(y[i]));
+                assertThat(Float.floatToRawIntBits(scalar[i])).as("scalar row %d silu(%s)·%s", rows, x[i], g[i])
+                        .isEqualTo(Float.floatToRawIntBits(y[i]));
             }
-            float[] v = new float[Lanes.L];
-            VectorMath.exp(FloatVector.fromArray(Lanes.F, x, 0)).intoArray(v, 0);
-            for (int j = 0; j < Lanes.L; j++) {
-                assertThat(v[j]).isEqualTo(VectorMath.exp(x[j]));
-                double exact = Math.exp(x[j]);
-                assertThat(Math.abs(v[j] - exact) / exact).isLessThan(3e-7);
-            }
+            rows++;
+        }
+        assertThat(rows).isEqualTo(1000);
+    }
+
+    private static ByteBuffer resource(String name) throws IOException {
+        try (InputStream in = NumericsTest.class.getResourceAsStream(name)) {
+            return ByteBuffer.wrap(in.readAllBytes()).order(ByteOrder.LITTLE_ENDIAN);
         }
     }
 }

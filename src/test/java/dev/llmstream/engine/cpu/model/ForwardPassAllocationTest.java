@@ -7,6 +7,7 @@ import dev.llmstream.engine.cpu.kv.KvStorage;
 import dev.llmstream.gguf.GgufFile;
 import dev.llmstream.testing.SharedAssets;
 import java.lang.management.ManagementFactory;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -15,6 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * every vector in registers (a vector passed to a method C2 did not inline becomes a heap object, which
  * is correct but many times slower). Runs on one thread so the caller's allocation counter sees all work.
  */
+@Tag("allocation") // runs in its own JVM (pom.xml, execution allocation-tests)
 class ForwardPassAllocationTest {
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -36,7 +38,7 @@ class ForwardPassAllocationTest {
                     long before = THREADS.getCurrentThreadAllocatedBytes();
                     for (int i = 0; i < 20; i++) {
                         b.clear();
-                        int s = b.addSequence(table);
+                        int s = b.addSequence(table, 52);
                         for (int t = 0; t < tokens; t++) {
                             b.addToken(s, 5 + t, 40 + t, t == tokens - 1);
                         }

@@ -32,7 +32,7 @@ class ForwardPassGoldenTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"stories260K"})
+    @ValueSource(strings = {"stories260K", "llama-2-tiny-random", "rand-llama-phi3vocab-20M-Q8_0", "rand-llama-phi3vocab-20M-Q4_0", "rand-llama-phi3vocab-20M-Q4_K_M"})
     void matchesGolden(String model) throws IOException {
         String file = model.startsWith("rand") || model.startsWith("llama-2") ? "random/" + model + ".gguf" : model + ".gguf";
         List<GoldenCase> cases = GoldenCase.load(SharedAssets.golden(model + ".json"));
@@ -52,7 +52,7 @@ class ForwardPassGoldenTest {
                     table[i] = i;
                 }
                 ForwardBatch b = new ForwardBatch(Math.max(total, 8), 1);
-                int s = b.addSequence(table);
+                int s = b.addSequence(table, gc.promptIds().length);
                 int[] p = gc.promptIds();
                 for (int i = 0; i < p.length; i++) {
                     b.addToken(s, p[i], i, i == p.length - 1);
@@ -80,7 +80,7 @@ class ForwardPassGoldenTest {
                         break;
                     }
                     b.clear();
-                    s = b.addSequence(table);
+                    s = b.addSequence(table, gc.promptIds().length);
                     b.addToken(s, next, pos++, true);
                     next = argmax(fp.forward(b), cfg.vocabSize());
                 }

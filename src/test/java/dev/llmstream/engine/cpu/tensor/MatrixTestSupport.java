@@ -26,30 +26,58 @@ final class MatrixTestSupport {
         return x;
     }
 
+    /** {@code x} ({@code [nTokens × cols]}) prepared for {@code m} with the given per-token modes. */
+    static PreparedInput prepare(WeightMatrix m, float[] x, int nTokens, byte[] modes) {
+        PreparedInput p = new PreparedInput();
+        ActivationQuantizer.prepare(m.activationFormat(), x, nTokens, m.cols(), modes, p);
+        return p;
+    }
+
+    /** {@code x} prepared for {@code m} with every token {@link MatmulMode#SINGLE}. */
+    static PreparedInput prepare(WeightMatrix m, float[] x, int nTokens) {
+        return prepare(m, x, nTokens, new byte[nTokens]);
+    }
+
+    /** Random mode bits: single, batch, or batch in a 4-token tile. */
+    static byte[] randomModes(int nTokens, SplittableRandom rnd) {
+        byte[] modes = new byte[nTokens];
+        for (int t = 0; t < nTokens; t++) {
+            modes[t] = switch (rnd.nextInt(3)) {
+                case 0 -> MatmulMode.SINGLE;
+                case 1 -> MatmulMode.MULTI;
+                default -> (byte) (MatmulMode.MULTI | MatmulMode.TILE4);
+            };
+        }
+        return modes;
+    }
+
     /**
-     * The vector kernel equals its scalar twin bit for bit, for every token count (fused and strip
-     * paths) and for row ranges that do not start at a tile boundary; and each row's result is the same
-     * whether computed alone or in a batch.
+     * The vector kernel equals its scalar twin bit for bit, for every token count (decode and batch paths),
+     * random per-token modes and row ranges that do not start at a tile boundary; and each token's result is
+     * the same whether computed alone or in a batch (with the same mode).
      */
     static void assertKernelMatchesScalarTwin(WeightMatrix m, SplittableRandom rnd) {
         int rows = m.rows();
         int cols = m.cols();
         for (int nTokens : new int[] {1, 2, 3, 4, 5, 9, 17}) {
             float[] x = randomActivations(nTokens * cols, rnd);
+            byte[] modes = randomModes(nTokens, rnd);
+            PreparedInput p = prepare(m, x, nTokens, modes);
             float[] vec = new float[nTokens * rows];
             float[] ref = new float[nTokens * rows];
             int split = rows > 2 ? 1 + rnd.nextInt(rows - 1) : rows;
-            m.matmul(x, nTokens, vec, rows, 0, split);
-            m.matmul(x, nTokens, vec, rows, split, rows);
-            m.matmulScalar(x, nTokens, ref, rows, 0, rows);
+            m.matmul(p, vec, rows, 0, split);
+            m.matmul(p, vec, rows, split, rows);
+            m.matmulScalar(p, ref, rows, 0, rows);
             for (int i = 0; i < vec.length; i++) {
-                assertThat(vec[i]).as("%s %dx%d T=%d out[%d]", m.type(), rows, cols, nTokens, i).isEqualTo(ref[i]);
+                assertThat(vec[i]).as("%s %dx%d T=%d out[%d] mode %d", m.type(), rows, cols, nTokens, i,
+                        modes[i / rows]).isEqualTo(ref[i]);
             }
-            // batch invariance: token t computed alone gives the same bits
+            // batch invariance: token t computed alone (same mode) gives the same bits
             for (int t = 0; t < nTokens; t++) {
                 float[] single = new float[rows];
                 float[] xt = java.util.Arrays.copyOfRange(x, t * cols, (t + 1) * cols);
-                m.matmul(xt, 1, single, rows, 0, rows);
+                m.matmul(prepare(m, xt, 1, new byte[] {modes[t]}), single, rows, 0, rows);
                 for (int r = 0; r < rows; r++) {
                     assertThat(single[r]).isEqualTo(vec[t * rows + r]);
                 }
@@ -66,7 +94,8 @@ final class MatrixTestSupport {
 
     /**
      * Both dequantizations of every row equal {@code expected} (values computed by the test from the
-     * format definition), and a one-token matmul agrees with a double-precision dot product over them.
+     * format definition), and a one-token matmul agrees with a double-precision dot product over them and
+     * the activations as the format rounds them.
      */
     static void assertDequantizes(WeightMatrix m, float[][] expected) {
         float[] vec = new float[m.cols()];
@@ -77,9 +106,10 @@ final class MatrixTestSupport {
             assertThat(ref).as("%s scalar dequantize row %d", m.type(), r).containsExactly(expected[r]);
             assertThat(vec).as("%s vector dequantize row %d", m.type(), r).containsExactly(expected[r]);
         }
-        float[] x = randomActivations(m.cols(), new java.util.SplittableRandom(m.cols()));
+        PreparedInput p = prepare(m, randomActivations(m.cols(), new java.util.SplittableRandom(m.cols())), 1);
+        float[] x = p.dequantized();
         float[] out = new float[m.rows()];
-        m.matmul(x, 1, out, m.rows(), 0, m.rows());
+        m.matmul(p, out, m.rows(), 0, m.rows());
         for (int r = 0; r < m.rows(); r++) {
             double dot = 0;
             double norm = 0;

@@ -108,17 +108,17 @@ class ModelTensorsTest {
         return Agreement.of(a, b, n);
     }
 
-    /** Batched (strip path, 5 tokens) products against the Q8_0 tensor's. */
+    /** Batched (5 tokens) products against the Q8_0 tensor's. */
     private static Agreement outputAgreement(WeightMatrix m, WeightMatrix ref, SplittableRandom rnd) {
         int tokens = 5;
         float[] x = MatrixTestSupport.randomActivations(tokens * m.cols(), rnd);
         float[] a = new float[tokens * m.rows()];
         float[] b = new float[tokens * m.rows()];
-        m.matmul(x, tokens, a, m.rows(), 0, m.rows());
-        ref.matmul(x, tokens, b, m.rows(), 0, m.rows());
-        // the decode path must give the strip path's bits
+        m.matmul(MatrixTestSupport.prepare(m, x, tokens), a, m.rows(), 0, m.rows());
+        ref.matmul(MatrixTestSupport.prepare(ref, x, tokens), b, m.rows(), 0, m.rows());
+        // one token alone must give its bits in the batch
         float[] single = new float[m.rows()];
-        m.matmul(java.util.Arrays.copyOf(x, m.cols()), 1, single, m.rows(), 0, m.rows());
+        m.matmul(MatrixTestSupport.prepare(m, java.util.Arrays.copyOf(x, m.cols()), 1), single, m.rows(), 0, m.rows());
         assertThat(single).containsExactly(java.util.Arrays.copyOf(a, m.rows()));
         return Agreement.of(a, b, a.length);
     }

@@ -21,7 +21,7 @@ class Q4_0MatrixTest {
     void vectorKernelEqualsScalarTwinOnOddShapes() {
         SplittableRandom rnd = new SplittableRandom(40);
         try (Arena arena = Arena.ofConfined()) {
-            for (int[] shape : new int[][] {{1, 32}, {3, 96}, {7, 160}, {13, 544}, {9, 32 * 31}}) {
+            for (int[] shape : new int[][] {{1, 32}, {3, 96}, {7, 160}, {13, 544}, {9, 32 * 31}, {8, 64}, {24, 96}, {40, 32 * 9}, {136, 64}, {264, 96}}) {
                 Q4_0Matrix m = new Q4_0Matrix(randomQ4_0(arena, shape[0], shape[1], rnd), shape[0], shape[1]);
                 MatrixTestSupport.assertKernelMatchesScalarTwin(m, rnd);
             }

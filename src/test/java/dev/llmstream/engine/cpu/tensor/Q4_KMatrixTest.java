@@ -22,7 +22,7 @@ class Q4_KMatrixTest {
     void vectorKernelEqualsScalarTwinOnOddShapes() {
         SplittableRandom rnd = new SplittableRandom(12);
         try (Arena arena = Arena.ofConfined()) {
-            for (int[] shape : new int[][] {{1, 256}, {3, 512}, {7, 768}, {5, 256 * 5}, {13, 256}}) {
+            for (int[] shape : new int[][] {{1, 256}, {3, 512}, {7, 768}, {5, 256 * 5}, {13, 256}, {8, 256}, {24, 512}, {40, 768}}) {
                 Q4_KMatrix m = new Q4_KMatrix(randomQ4_K(arena, shape[0], shape[1], rnd), shape[0], shape[1]);
                 MatrixTestSupport.assertKernelMatchesScalarTwin(m, rnd);
             }

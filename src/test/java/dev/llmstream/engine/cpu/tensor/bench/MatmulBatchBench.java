@@ -1,5 +1,8 @@
 package dev.llmstream.engine.cpu.tensor.bench;
 
+import dev.llmstream.engine.cpu.tensor.ActivationQuantizer;
+import dev.llmstream.engine.cpu.tensor.MatmulMode;
+import dev.llmstream.engine.cpu.tensor.PreparedInput;
 import dev.llmstream.engine.cpu.tensor.WeightMatrix;
 import dev.llmstream.gguf.GgmlType;
 import java.lang.foreign.Arena;
@@ -48,6 +51,7 @@ public class MatmulBatchBench {
     private Arena arena;
     private WeightMatrix[] matrices;
     private float[] x;
+    private final PreparedInput input = new PreparedInput();
     private float[] out;
     private int next;
 
@@ -61,6 +65,13 @@ public class MatmulBatchBench {
             x[i] = (float) rnd.nextGaussian();
         }
         out = new float[tokens * rows];
+        // activations prepared once (as the forward pass does once per group of matmuls), as the prompt
+        // of a sequence of `tokens` tokens would be: llama.cpp's batch paths
+        byte[] modes = new byte[tokens];
+        for (int t = 0; t < tokens; t++) {
+            modes[t] = MatmulMode.of(t, tokens);
+        }
+        ActivationQuantizer.prepare(matrices[0].activationFormat(), x, tokens, cols, modes, input);
     }
 
     @TearDown(Level.Trial)
@@ -73,7 +84,7 @@ public class MatmulBatchBench {
         WeightMatrix m = matrices[next];
         next = next + 1 == matrices.length ? 0 : next + 1;
         long t0 = MatmulDecodeBench.Cpu.now();
-        m.matmul(x, tokens, out, rows, 0, rows);
+        m.matmul(input, out, rows, 0, rows);
         long flops = 2L * rows * cols * tokens;
         cpu.add(t0, m.byteSize(), flops);
         work.weightBytes += m.byteSize();

@@ -1,5 +1,8 @@
 package dev.llmstream.engine.cpu.tensor.bench;
 
+import dev.llmstream.engine.cpu.tensor.ActivationQuantizer;
+import dev.llmstream.engine.cpu.tensor.MatmulMode;
+import dev.llmstream.engine.cpu.tensor.PreparedInput;
 import dev.llmstream.engine.cpu.tensor.WeightMatrix;
 import dev.llmstream.gguf.GgmlType;
 import java.lang.foreign.Arena;
@@ -50,6 +53,7 @@ public class MatmulDecodeBench {
     private Arena arena;
     private WeightMatrix[] matrices;
     private float[] x;
+    private final PreparedInput input = new PreparedInput();
     private float[] out;
     private int next;
 
@@ -110,6 +114,9 @@ public class MatmulDecodeBench {
             x[i] = (float) rnd.nextGaussian();
         }
         out = new float[rows];
+        // activations prepared once (as the forward pass does once per group of matmuls); one decode token
+        ActivationQuantizer.prepare(matrices[0].activationFormat(), x, 1, cols, new byte[] {MatmulMode.SINGLE},
+                input);
     }
 
     @TearDown(Level.Trial)
@@ -122,7 +129,7 @@ public class MatmulDecodeBench {
         WeightMatrix m = matrices[next];
         next = next + 1 == matrices.length ? 0 : next + 1;
         long t0 = Cpu.now();
-        m.matmul(x, 1, out, rows, 0, rows);
+        m.matmul(input, out, rows, 0, rows);
         long flops = 2L * rows * cols;
         cpu.add(t0, m.byteSize(), flops);
         work.weightBytes += m.byteSize();

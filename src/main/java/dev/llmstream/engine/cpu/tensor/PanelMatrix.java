@@ -1,0 +1,265 @@
+package dev.llmstream.engine.cpu.tensor;
+
+import dev.llmstream.gguf.GgmlType;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * The formats whose activations llama.cpp quantizes to 8 bits (Q8_0, Q4_0, Q4_K, Q6_K): every output is
+ * computed with ggml's own arithmetic ({@link GgmlDots}) — exact integer partial sums, then the scale
+ * multiply-adds in ggml's order — so it is bit-identical to llama.cpp's and independent of the batch.
+ *
+ * <p><b>Lanes over rows.</b> Because the partial sums are exact integers, how the products are grouped does
+ * not change the result; only the float steps (which sums get which scale, accumulated in which order) must
+ * be ggml's, and those happen per row. So the vector lanes run over {@link #P} rows at once: at load time the
+ * weights are repacked into <em>panels</em> of {@code P} rows stored k-major — for each weight position the
+ * {@code P} rows' quants side by side, with the block scales as {@code P} floats — and a kernel loads the
+ * quants of {@code P} rows at one position as one vector, multiplies it with the activation quant broadcast
+ * from a float (products and block sums of 8-bit integers are exact in float), and keeps one accumulator
+ * vector per ggml lane. A row's ggml lanes then sit in separate vectors, so ggml's final horizontal fold is
+ * plain vector adds and {@code P} results are stored at once. No cross-lane operation is needed anywhere.
+ *
+ * <p>The same panels serve one token (decode: quants converted on the fly, about three vector operations per
+ * {@code P} weights) and many (prefill: a panel is converted to floats once into a per-thread strip and every
+ * token pair runs over it with one load and one multiply-add per {@code P} products). The original blocks
+ * stay mapped for the scalar twins and {@link #dequantizeRow}.
+ */
+abstract class PanelMatrix extends BlockMatrix {
+    /** Rows per panel: one float vector. */
+    static final int P = Lanes.L;
+    /** Batches at least this large convert each panel to floats first. */
+    static final int STRIP_MIN_TOKENS = 4;
+    /** Most panels a decode kernel takes at once (see {@link #decodeGroup}). */
+    static final int MAX_GROUP = 8;
+    private static final ThreadLocal<float[]> RES = ThreadLocal.withInitial(() -> new float[4 * MAX_GROUP * P]);
+    /** Per-thread parking space for accumulators between a kernel's passes (64 vectors). */
+    private static final ThreadLocal<float[]> PARK = ThreadLocal.withInitial(() -> new float[64 * P]);
+    private static final ThreadLocal<float[][]> STRIPS = ThreadLocal.withInitial(() -> new float[MAX_GROUP][0]);
+
+    /** Largest array of the repacked weights (whole panels per array). */
+    private static final int CHUNK_BYTES = 1 << 30;
+
+    /** Quant bytes and float scales per panel (format-specific layouts). */
+    protected final int qPanel;
+    protected final int fPanel;
+    private final int nPanels;
+    private final int perChunk;
+    /**
+     * The repacked weights, on the heap: a compiled kernel indexes arrays with int offsets that C2 range-checks
+     * once per loop, where the same kernel over a {@code MemorySegment} re-checked every access with long
+     * arithmetic (10 vs 17 G weights/s for Q8_0 in cache). Whole panels per array; usually one array.
+     */
+    private final byte[][] q;
+    private final float[][] f;
+
+    PanelMatrix(GgmlType type, MemorySegment data, int rows, int cols, int qPanel, int fPanel) {
+        super(type, data, rows, cols);
+        if (P != 8 && P != 16) {
+            throw new IllegalStateException("panel kernels need 8 or 16 float lanes, not " + P);
+        }
+        this.qPanel = qPanel;
+        this.fPanel = fPanel;
+        this.nPanels = (rows + P - 1) / P;
+        this.perChunk = Math.max(1, Math.min(nPanels, CHUNK_BYTES / Math.max(1, Math.max(qPanel, 4 * fPanel))));
+        int chunks = (nPanels + perChunk - 1) / perChunk;
+        this.q = new byte[chunks][];
+        this.f = new float[chunks][];
+        for (int c = 0; c < chunks; c++) {
+            int n = Math.min(perChunk, nPanels - c * perChunk);
+            q[c] = new byte[Math.multiplyExact(n, qPanel)];
+            f[c] = new float[Math.multiplyExact(n, fPanel)];
+        }
+    }
+
+    /** The quant array holding panel {@code p}, and the panel's offset in it. */
+    final byte[] q(int p) {
+        return q[p / perChunk];
+    }
+
+    final int qo(int p) {
+        return (p % perChunk) * qPanel;
+    }
+
+    /** The float array holding panel {@code p}'s scales, and their offset in it. */
+    final float[] f(int p) {
+        return f[p / perChunk];
+    }
+
+    final int fo(int p) {
+        return (p % perChunk) * fPanel;
+    }
+
+    /** Fills the panels; subclasses call it at the end of their constructor. */
+    final void repackAll() {
+        byte[] row = new byte[Math.toIntExact(rowBytes)];
+        for (int r = 0; r < rows; r++) {
+            MemorySegment.copy(data, ValueLayout.JAVA_BYTE, r * rowBytes, row, 0, row.length);
+            int p = r / P;
+            repackRow(row, r % P, q(p), qo(p), f(p), fo(p));
+        }
+    }
+
+    /**
+     * Writes row {@code i} of a panel (its ggml blocks in {@code row}) into the panel's quants
+     * {@code q[qo ..]} and scales {@code f[fo ..]}. Rows past the matrix stay zero.
+     */
+    abstract void repackRow(byte[] row, int i, byte[] q, int qo, float[] f, int fo);
+
+    /** Floats per panel in the per-thread strip of {@link #stripPanel}. */
+    abstract int stripFloats();
+
+    /** Converts panel {@code p} to floats in {@code strip} (layout chosen by the format). */
+    abstract void stripPanel(int p, float[] strip);
+
+    /** Panels converted to one strip and multiplied together (1 or more). */
+    int stripGroup() {
+        return 1;
+    }
+
+    /** Tokens per {@link #panelStrip} call. */
+    int stripTokens() {
+        return 4;
+    }
+
+    /**
+     * Panels {@code p .. p+g-1} against token {@code t} of {@code x} (and {@code t+1} if {@code pair}) from the
+     * bytes: token {@code i}, panel {@code j} into {@code res[(i·g + j)·P ..]}. {@code g} is 1 or
+     * {@link #decodeGroup}{@code (pair)}. {@code park} ({@code 64 P} floats) is scratch for accumulators.
+     */
+    abstract void panelBytes(int p, int g, PreparedInput x, int t, boolean pair, float[] res, float[] park);
+
+    /**
+     * Panels one decode kernel call takes (1 to {@link #MAX_GROUP}). Streaming several panels at once is what
+     * makes decode fast from memory: each panel is one sequential stream, and several streams in one loop
+     * keep several times more cache-line misses in flight (Q8_0 from DRAM, one thread: 6.8 GB/s with one
+     * panel per pass, 10 with four, 11.9 with eight).
+     */
+    int decodeGroup(boolean pair) {
+        return 1;
+    }
+
+    /**
+     * Tokens {@code t .. t + stripTokens() - 1} against panels {@code p .. p+g-1} ({@code g} = 1 or
+     * {@link #stripGroup}) over their float strips ({@code strips[j]} for panel {@code p + j}): token
+     * {@code i}, panel {@code j} into {@code res[(i·g + j)·P ..]}. Separate arrays per panel keep the
+     * kernels' indexing simple enough for C2 to hoist every bounds check.
+     */
+    abstract void panelStrip(float[][] strips, int p, int g, PreparedInput x, int t, float[] res, float[] park);
+
+    /** Row chunks of whole decode groups, so that the multi-panel decode kernels get to run. */
+    @Override
+    public int rowAlignment() {
+        return decodeGroup(false) * P;
+    }
+
+    /** llama.cpp's dot product of row {@code r} with token {@code t} of {@code x} (see {@link GgmlDots}). */
+    abstract float dotScalar(int r, PreparedInput x, int t);
+
+    @Override
+    public void matmulScalar(PreparedInput x, float[] out, int ldOut, int rowStart, int rowEnd) {
+        for (int r = rowStart; r < rowEnd; r++) {
+            for (int t = 0; t < x.tokens(); t++) {
+                out[t * ldOut + r] = dotScalar(r, x, t);
+            }
+        }
+    }
+
+    @Override
+    public void matmul(PreparedInput x, float[] out, int ldOut, int rowStart, int rowEnd) {
+        float[] res = RES.get();
+        float[] park = PARK.get();
+        int n = x.tokens();
+        int p0 = rowStart / P;
+        int p1 = (rowEnd + P - 1) / P;
+        if (n >= STRIP_MIN_TOKENS) {
+            float[][] s = strips();
+            int st = stripTokens();
+            for (int p = p0; p < p1; ) {
+                int g = stripGroup() <= p1 - p ? stripGroup() : 1;
+                for (int j = 0; j < g; j++) {
+                    stripPanel(p + j, s[j]);
+                }
+                int t = 0;
+                for (; t + st <= n; t += st) {
+                    panelStrip(s, p, g, x, t, res, park);
+                    emit(res, st, g, out, t, ldOut, p, rowStart, rowEnd);
+                }
+                decode(p, g, x, t, n, res, park, out, ldOut, rowStart, rowEnd);
+                p += g;
+            }
+            return;
+        }
+        // decode-sized batches: panel groups outermost, so the weights stream from memory once
+        for (int p = p0; p < p1; ) {
+            int g = decodeGroup(false) <= p1 - p ? decodeGroup(false) : 1;
+            decode(p, g, x, 0, n, res, park, out, ldOut, rowStart, rowEnd);
+            p += g;
+        }
+    }
+
+    /** Panels {@code p .. p+g-1} against tokens {@code [t, n)}: pairs, then a single token. */
+    private void decode(int p, int g, PreparedInput x, int t, int n, float[] res, float[] park, float[] out,
+                        int ldOut, int rowStart, int rowEnd) {
+        for (; t + 2 <= n; t += 2) {
+            int gp = decodeGroup(true) <= g ? decodeGroup(true) : 1;
+            for (int j = 0; j < g; j += gp) {
+                panelBytes(p + j, gp, x, t, true, res, park);
+                emit(res, 2, gp, out, t, ldOut, p + j, rowStart, rowEnd);
+            }
+        }
+        if (t < n) {
+            int gs = decodeGroup(false) <= g ? decodeGroup(false) : 1;
+            for (int j = 0; j < g; j += gs) {
+                panelBytes(p + j, gs, x, t, false, res, park);
+                emit(res, 1, gs, out, t, ldOut, p + j, rowStart, rowEnd);
+            }
+        }
+    }
+
+    private float[][] strips() {
+        float[][] s = STRIPS.get();
+        for (int j = 0; j < stripGroup(); j++) {
+            if (s[j].length < stripFloats()) {
+                s[j] = new float[stripFloats()];
+            }
+        }
+        return s;
+    }
+
+    /**
+     * ggml's {@code hsum_float_8} of eight parked lane accumulators ({@code park[a + l·P ..]}, {@code l = 0..7}):
+     * {@code ((a0 + a4) + (a2 + a6)) + ((a1 + a5) + (a3 + a7))}, for {@code P} rows at once, into
+     * {@code res[o..o+P)}.
+     */
+    static void fold8(float[] park, int a, float[] res, int o) {
+        FloatVector a0 = FloatVector.fromArray(Lanes.F, park, a);
+        FloatVector a1 = FloatVector.fromArray(Lanes.F, park, a + P);
+        FloatVector a2 = FloatVector.fromArray(Lanes.F, park, a + 2 * P);
+        FloatVector a3 = FloatVector.fromArray(Lanes.F, park, a + 3 * P);
+        FloatVector a4 = FloatVector.fromArray(Lanes.F, park, a + 4 * P);
+        FloatVector a5 = FloatVector.fromArray(Lanes.F, park, a + 5 * P);
+        FloatVector a6 = FloatVector.fromArray(Lanes.F, park, a + 6 * P);
+        FloatVector a7 = FloatVector.fromArray(Lanes.F, park, a + 7 * P);
+        a0.add(a4).add(a2.add(a6)).add(a1.add(a5).add(a3.add(a7))).intoArray(res, o);
+    }
+
+    /**
+     * Results of {@code tokens} tokens × {@code g} panels from {@code res} (token-major) into {@code out},
+     * rows clipped to {@code [rowStart, rowEnd)}.
+     */
+    private static void emit(float[] res, int tokens, int g, float[] out, int t, int ldOut, int p, int rowStart,
+                             int rowEnd) {
+        for (int i = 0; i < tokens; i++) {
+            for (int j = 0; j < g; j++) {
+                int r0 = (p + j) * P;
+                int lo = Math.max(rowStart, r0);
+                int hi = Math.min(rowEnd, r0 + P);
+                if (lo < hi) {
+                    System.arraycopy(res, (i * g + j) * P + lo - r0, out, (t + i) * ldOut + lo, hi - lo);
+                }
+            }
+        }
+    }
+}

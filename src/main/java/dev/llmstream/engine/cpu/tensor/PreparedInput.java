@@ -1,0 +1,102 @@
+package dev.llmstream.engine.cpu.tensor;
+
+import java.util.Arrays;
+
+/**
+ * The activations of one matmul in the form its weight format consumes (see {@link ActivationFormat}),
+ * produced by {@link ActivationQuantizer#prepare} and reused call after call (no allocation once sized):
+ *
+ * <ul>
+ *   <li>{@link #values}: {@code [token × cols]}. F32/F16/BF16: the (rounded) activations. Q8_0/Q8_K: the
+ *       integer quants {@code q} as floats (exact), which the kernels multiply in float without rounding —
+ *       products and block sums of 8-bit integers stay far below 2^24 — so every kernel shape reproduces
+ *       ggml's integer partial sums exactly.</li>
+ *   <li>{@link #scales}: Q8_0 {@code d} per 32 values (the f16 value, as float), Q8_K {@code d} per 256
+ *       (float), {@code [token × blocks]}.</li>
+ *   <li>{@link #sums}: Q8_K {@code bsums}, the sum of each 16 quants (exact, as float),
+ *       {@code [token × cols/16]}.</li>
+ *   <li>{@link #modes}: per token, the {@link MatmulMode} bits choosing llama.cpp's path.</li>
+ * </ul>
+ */
+public final class PreparedInput {
+    private ActivationFormat format = ActivationFormat.F32;
+    private int tokens;
+    private int cols;
+    float[] values = new float[0];
+    float[] scales = new float[0];
+    float[] sums = new float[0];
+    byte[] modes = new byte[0];
+    private float[] dequantized = new float[0];
+    private boolean dequantizedValid;
+
+    /** Sizes the buffers for {@code tokens × cols} activations of {@code format}. */
+    void reset(ActivationFormat format, int tokens, int cols) {
+        this.format = format;
+        this.tokens = tokens;
+        this.cols = cols;
+        int n = tokens * cols;
+        if (values.length < n) {
+            values = new float[n];
+        }
+        int blocks = format.blockSize() > 1 ? tokens * (cols / format.blockSize()) : 0;
+        if (scales.length < blocks) {
+            scales = new float[blocks];
+        }
+        int groups = format == ActivationFormat.Q8_K ? tokens * (cols / 16) : 0;
+        if (sums.length < groups) {
+            sums = new float[groups];
+        }
+        if (modes.length < tokens) {
+            modes = new byte[Math.max(tokens, 16)];
+        }
+        dequantizedValid = false;
+    }
+
+    public ActivationFormat format() {
+        return format;
+    }
+
+    public int tokens() {
+        return tokens;
+    }
+
+    public int cols() {
+        return cols;
+    }
+
+    public byte mode(int token) {
+        return modes[token];
+    }
+
+    /** The quants (or values) of {@code token}, element {@code k}. */
+    public float value(int token, int k) {
+        return values[token * cols + k];
+    }
+
+    /**
+     * The values these activations stand for ({@code q · d} for the 8-bit formats, exact), for kernels that
+     * follow a float order rather than ggml's integer one (BF16, Q5_K). Computed once per preparation.
+     */
+    float[] dequantized() {
+        if (format.blockSize() == 1) {
+            return values;
+        }
+        if (!dequantizedValid) {
+            int n = tokens * cols;
+            if (dequantized.length < n) {
+                dequantized = new float[n];
+            }
+            int bs = format.blockSize();
+            for (int i = 0; i < n; i++) {
+                dequantized[i] = values[i] * scales[i / bs];
+            }
+            dequantizedValid = true;
+        }
+        return dequantized;
+    }
+
+    /** For tests: a copy of the modes in use. */
+    byte[] modesCopy() {
+        return Arrays.copyOf(modes, tokens);
+    }
+}
