@@ -22,7 +22,7 @@ public final class EngineOptions {
     @Option(names = "--ctx", description = "context length per sequence (default: the model's)")
     int contextLength;
 
-    @Option(names = "--kv-cache-mb", description = "KV-cache memory budget in MiB (default: 30% of the heap)")
+    @Option(names = "--kv-cache-mb", description = "KV-cache memory budget in MiB (default: 30%% of the heap)")
     long kvCacheMb;
 
     @Option(names = "--max-batched-tokens", defaultValue = "512",

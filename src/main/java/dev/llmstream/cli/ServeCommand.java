@@ -81,7 +81,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--ctx", description = "context length per sequence (default: the model's)")
     Integer contextLength;
 
-    @Option(names = "--kv-cache-mb", description = "KV-cache budget in MiB (default: 30% of the heap)")
+    @Option(names = "--kv-cache-mb", description = "KV-cache budget in MiB (default: 30%% of the heap)")
     Long kvCacheMb;
 
     @Option(names = "--max-batched-tokens", description = "token budget of one engine step (default 512)")
