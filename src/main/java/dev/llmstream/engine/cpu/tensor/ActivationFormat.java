@@ -5,7 +5,7 @@ import dev.llmstream.gguf.GgmlType;
 /**
  * The precision activations have when they meet a weight format. llama.cpp does not multiply
  * quantized weights with float activations: it first converts the activation row to the weight's
- * "vec_dot_type" (ggml-cpu {@code type_traits_cpu}) — Q8_0 blocks for Q4_0/Q8_0, Q8_K super-blocks
+ * "vec_dot_type" (ggml-cpu {@code type_traits_cpu}) — Q8_0 blocks for Q4_0/Q5_0/Q8_0, Q8_1 for Q5_1, Q8_K super-blocks
  * for the K-quants, F16 for F16, BF16 for BF16. That 8-bit rounding of activations moves logits by
  * ~1e-2, far more than float reordering. To reproduce llama.cpp's outputs we apply the same rounding
  * ("fake quantization": quantize, then dequantize back to float) before our float kernels; the kernels
@@ -17,6 +17,8 @@ public enum ActivationFormat {
     BF16,
     /** 32-element blocks, f16 scale {@code amax/127}, int8 values (ggml {@code block_q8_0}). */
     Q8_0,
+    /** As {@link #Q8_0}, plus per block {@code s = fp16(d·Σq)} (ggml {@code block_q8_1}). */
+    Q8_1,
     /** 256-element blocks, f32 scale, int8 values (ggml {@code block_q8_K}). */
     Q8_K;
 
@@ -27,6 +29,7 @@ public enum ActivationFormat {
             case F16 -> F16;
             case BF16 -> BF16;
             case Q4_0, Q5_0, Q8_0, IQ4_NL -> Q8_0;
+            case Q4_1, Q5_1 -> Q8_1;
             case Q2_K, Q3_K, Q4_K, Q5_K, Q6_K -> Q8_K;
             default -> throw new IllegalArgumentException("no activation format known for " + type);
         };
@@ -35,7 +38,7 @@ public enum ActivationFormat {
     /** Elements per quantization block (1 for plain rounding). */
     public int blockSize() {
         return switch (this) {
-            case Q8_0 -> 32;
+            case Q8_0, Q8_1 -> 32;
             case Q8_K -> 256;
             default -> 1;
         };

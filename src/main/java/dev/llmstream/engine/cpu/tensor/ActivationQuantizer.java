@@ -8,6 +8,8 @@ package dev.llmstream.engine.cpu.tensor;
  *   <li>Q8_0 ({@code quantize_row_q8_0}, and the identical {@code ggml_quantize_mat_q8_0_4x8} of the
  *       repacked path): per 32 values {@code amax = max|x|}, {@code d = fp16(amax/127)},
  *       {@code q = round_half_even(x · (127/amax))}.</li>
+ *   <li>Q8_1 ({@code quantize_row_q8_1}, x86): {@code d} and {@code q} as Q8_0, and
+ *       {@code s = fp16(amax/127 · Σq)} (the unrounded float {@code d} times the exact integer sum).</li>
  *   <li>Q8_K ({@code quantize_row_q8_K_ref}): per 256 values {@code max} = the first value of largest
  *       magnitude (with its sign), {@code iscale = −127/max}, {@code q = min(127, round_half_even(iscale·x))},
  *       {@code d = 1/iscale}, and {@code bsums} = sums of 16 quants. The repacked 4-token quantizer
@@ -52,6 +54,17 @@ public final class ActivationQuantizer {
                         q8_0Block(src, off + 32 * b, dst.values, dst.scales, t * (cols / 32) + b);
                     }
                 }
+                case Q8_1 -> {
+                    for (int b = 0; b < cols / 32; b++) {
+                        int s = t * (cols / 32) + b;
+                        float d = q8_0Block(src, off + 32 * b, dst.values, dst.scales, s);
+                        int sum = 0;
+                        for (int i = off + 32 * b; i < off + 32 * b + 32; i++) {
+                            sum += (int) dst.values[i];
+                        }
+                        dst.sums[s] = Float.float16ToFloat(Float.floatToFloat16(d * sum));
+                    }
+                }
                 case Q8_K -> {
                     for (int b = 0; b < cols / 256; b++) {
                         q8_KBlock(src, off + 256 * b, dst.values, dst.scales, t * (cols / 256) + b);
@@ -68,7 +81,8 @@ public final class ActivationQuantizer {
         }
     }
 
-    private static void q8_0Block(float[] src, int b, float[] q, float[] scales, int s) {
+    /** One Q8_0 block; returns {@code amax/127} before its f16 rounding (Q8_1's {@code s} uses it). */
+    private static float q8_0Block(float[] src, int b, float[] q, float[] scales, int s) {
         float amax = 0f;
         for (int i = 0; i < 32; i++) {
             amax = Math.max(amax, Math.abs(src[b + i]));
@@ -78,6 +92,7 @@ public final class ActivationQuantizer {
         for (int i = 0; i < 32; i++) {
             q[b + i] = (float) Math.rint(src[b + i] * id) + 0f; // + 0: no -0 quants
         }
+        return amax / 127f;
     }
 
     private static void q8_KBlock(float[] src, int b, float[] q, float[] scales, int s) {

@@ -8,7 +8,7 @@ import java.util.Objects;
 
 /**
  * Shared plumbing of the weight formats: the row layout over the mapped ggml blocks. Two kernel families
- * build on it: {@link PanelMatrix} (the 8-bit-activation formats Q8_0, Q4_0, Q4_K, Q6_K, computed with
+ * build on it: {@link PanelMatrix} (the 8-bit-activation formats Q8_0, Q4_0, Q5_0, Q5_1, Q4_K, Q6_K, computed with
  * ggml's integer partial sums) and {@link CanonicalMatrix} (float kernels: F32, F16, BF16, Q5_K).
  */
 abstract class BlockMatrix implements WeightMatrix {

@@ -70,6 +70,70 @@ final class GgmlDots {
     }
 
     /**
+     * The 5-bit quant (0..31) of element {@code e} of a Q5_0/Q5_1 block: the low nibble of byte {@code e}
+     * ({@code e < 16}) or the high nibble of byte {@code e − 16} of {@code qs}, and bit {@code e} of the
+     * little-endian 32-bit {@code qh} as bit 4 ({@code dequantize_row_q5_0}).
+     */
+    static int q5(MemorySegment w, long qh, long qs, int e) {
+        int nib = e < 16 ? u8(w, qs + e) & 15 : u8(w, qs + e - 16) >> 4;
+        return nib | ((u8(w, qh + e / 8) >> (e % 8)) & 1) << 4;
+    }
+
+    /**
+     * Q5_0 × Q8_0 ({@code ggml_vec_dot_q5_0_q8_0}, AVX2 code, and {@code tinyBLAS_Q0_AVX<block_q5_0>} for
+     * batches — same arithmetic): as {@link #q8_0Lanes} with the weights {@code q5 − 16}; per block
+     * {@code d = d_w·d_x}, lane {@code l} gets the integer sum of products {@code 4l..4l+3}
+     * ({@code _mm256_dpbusd_epi32} of {@code |q|} and the signed activations) through
+     * {@code acc_l = fma(d, S, acc_l)}; then {@link #hsum8}. Block: f16 {@code d} at 0, {@code qh} at 2,
+     * {@code qs} at 6.
+     */
+    static float q5_0Lanes(MemorySegment w, long rowBase, int cols, PreparedInput x, int t) {
+        float[] acc = new float[8];
+        long base = rowBase;
+        for (int b = 0; b < cols / 32; b++, base += Q5_0Matrix.BLOCK_BYTES) {
+            float d = BlockMatrix.f16(w, base) * x.scales[t * (cols / 32) + b];
+            int xo = t * cols + 32 * b;
+            for (int l = 0; l < 8; l++) {
+                int s = 0;
+                for (int e = 4 * l; e < 4 * l + 4; e++) {
+                    s += (q5(w, base + 2, base + 6, e) - 16) * (int) x.values[xo + e];
+                }
+                acc[l] = Math.fma(d, (float) s, acc[l]);
+            }
+        }
+        return hsum8(acc);
+    }
+
+    /**
+     * Q5_1 × Q8_1 ({@code ggml_vec_dot_q5_1_q8_1}, AVX2 code; no tinyBLAS or repacked path exists for Q5_1,
+     * so batches take it too): eight lanes; per block lane {@code l} gets the integer sum {@code S} of
+     * products {@code 4l..4l+3} of the unsigned quants with the activation quants through
+     * {@code acc_l = fma(S, d_w·d_x, acc_l)}; the offsets {@code summs = fma(m_w, s_x, summs)} in block
+     * order ({@code s_x} = the f16 {@code d·Σq} of the Q8_1 block; compiled to {@code vfmadd231ss}, though the
+     * product of two halves is exact anyway); result {@code hsum8(acc) + summs}. Block: f16 {@code d} at 0,
+     * f16 {@code m} at 2, {@code qh} at 4, {@code qs} at 8.
+     */
+    static float q5_1Lanes(MemorySegment w, long rowBase, int cols, PreparedInput x, int t) {
+        float[] acc = new float[8];
+        float summs = 0f;
+        long base = rowBase;
+        for (int b = 0; b < cols / 32; b++, base += Q5_1Matrix.BLOCK_BYTES) {
+            int xb = t * (cols / 32) + b;
+            summs = Math.fma(BlockMatrix.f16(w, base + 2), x.sums[xb], summs);
+            float d = BlockMatrix.f16(w, base) * x.scales[xb];
+            int xo = t * cols + 32 * b;
+            for (int l = 0; l < 8; l++) {
+                int s = 0;
+                for (int e = 4 * l; e < 4 * l + 4; e++) {
+                    s += q5(w, base + 4, base + 8, e) * (int) x.values[xo + e];
+                }
+                acc[l] = Math.fma((float) s, d, acc[l]);
+            }
+        }
+        return hsum8(acc) + summs;
+    }
+
+    /**
      * Q4_0 repacked to {@code block_q4_0x8} ({@code ggml_gemv/gemm_q4_0_8x8_q8_0}, x86
      * {@code gemv_q4_b32_8x8_q8_0_lut_avx}): one accumulator; per block the full 32-product integer sum,
      * {@code acc = fma((float) S, d_w·d_x, acc)}. Batch and single tokens alike.

@@ -7,7 +7,7 @@ import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 
 /**
- * The formats whose activations llama.cpp quantizes to 8 bits (Q8_0, Q4_0, Q4_K, Q6_K): every output is
+ * The formats whose activations llama.cpp quantizes to 8 bits (Q8_0, Q4_0, Q5_0, Q5_1, Q4_K, Q6_K): every output is
  * computed with ggml's own arithmetic ({@link GgmlDots}) — exact integer partial sums, then the scale
  * multiply-adds in ggml's order — so it is bit-identical to llama.cpp's and independent of the batch.
  *

@@ -7,14 +7,15 @@ import java.util.Arrays;
  * produced by {@link ActivationQuantizer#prepare} and reused call after call (no allocation once sized):
  *
  * <ul>
- *   <li>{@link #values}: {@code [token × cols]}. F32/F16/BF16: the (rounded) activations. Q8_0/Q8_K: the
+ *   <li>{@link #values}: {@code [token × cols]}. F32/F16/BF16: the (rounded) activations. Q8_0/Q8_1/Q8_K: the
  *       integer quants {@code q} as floats (exact), which the kernels multiply in float without rounding —
  *       products and block sums of 8-bit integers stay far below 2^24 — so every kernel shape reproduces
  *       ggml's integer partial sums exactly.</li>
- *   <li>{@link #scales}: Q8_0 {@code d} per 32 values (the f16 value, as float), Q8_K {@code d} per 256
+ *   <li>{@link #scales}: Q8_0/Q8_1 {@code d} per 32 values (the f16 value, as float), Q8_K {@code d} per 256
  *       (float), {@code [token × blocks]}.</li>
  *   <li>{@link #sums}: Q8_K {@code bsums}, the sum of each 16 quants (exact, as float),
- *       {@code [token × cols/16]}.</li>
+ *       {@code [token × cols/16]}; Q8_1 {@code s}, the f16 value of {@code d·Σq} per block (as float),
+ *       {@code [token × cols/32]}.</li>
  *   <li>{@link #modes}: per token, the {@link MatmulMode} bits choosing llama.cpp's path.</li>
  * </ul>
  */
@@ -42,7 +43,11 @@ public final class PreparedInput {
         if (scales.length < blocks) {
             scales = new float[blocks];
         }
-        int groups = format == ActivationFormat.Q8_K ? tokens * (cols / 16) : 0;
+        int groups = switch (format) {
+            case Q8_K -> tokens * (cols / 16);
+            case Q8_1 -> tokens * (cols / 32);
+            default -> 0;
+        };
         if (sums.length < groups) {
             sums = new float[groups];
         }

@@ -20,11 +20,13 @@ public final class WeightMatrices {
             case BF16 -> new BF16Matrix(data, rows, cols);
             case Q8_0 -> new Q8_0Matrix(data, rows, cols);
             case Q4_0 -> new Q4_0Matrix(data, rows, cols);
+            case Q5_0 -> new Q5_0Matrix(data, rows, cols);
+            case Q5_1 -> new Q5_1Matrix(data, rows, cols);
             case Q4_K -> new Q4_KMatrix(data, rows, cols);
             case Q5_K -> new Q5_KMatrix(data, rows, cols);
             case Q6_K -> new Q6_KMatrix(data, rows, cols);
             default -> throw new IllegalArgumentException("no matmul kernels for ggml type " + type
-                    + " (supported: F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q5_K, Q6_K)");
+                    + " (supported: F32, F16, BF16, Q8_0, Q4_0, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K)");
         };
     }
 }

@@ -93,6 +93,61 @@ final class MatrixTestSupport {
     }
 
     /**
+     * For formats whose every llama.cpp path has the same arithmetic (Q5_0, Q5_1): a batch with all tokens in
+     * one {@link MatmulMode} gives the scalar twin's bits, and the same bits in every mode, for decode-sized
+     * and strip-sized batches.
+     */
+    static void assertModesAgree(WeightMatrix m, SplittableRandom rnd) {
+        int rows = m.rows();
+        byte[] all = {MatmulMode.SINGLE, MatmulMode.MULTI, (byte) (MatmulMode.MULTI | MatmulMode.TILE4),
+                (byte) (MatmulMode.MULTI | MatmulMode.TILE4 | MatmulMode.ATTN_TILED)};
+        for (int nTokens : new int[] {1, 2, 3, 7, 12}) {
+            float[] x = randomActivations(nTokens * m.cols(), rnd);
+            float[] first = null;
+            for (byte mode : all) {
+                byte[] modes = new byte[nTokens];
+                java.util.Arrays.fill(modes, mode);
+                PreparedInput p = prepare(m, x, nTokens, modes);
+                float[] vec = new float[nTokens * rows];
+                float[] ref = new float[nTokens * rows];
+                m.matmul(p, vec, rows, 0, rows);
+                m.matmulScalar(p, ref, rows, 0, rows);
+                assertThat(vec).as("%s T=%d mode %d vs scalar twin", m.type(), nTokens, mode).containsExactly(ref);
+                if (first == null) {
+                    first = vec;
+                }
+                assertThat(vec).as("%s T=%d mode %d vs mode 0", m.type(), nTokens, mode).containsExactly(first);
+            }
+        }
+    }
+
+    /**
+     * Each output is the same whether its token is alone or in a batch of 32 (random modes) and whether its
+     * row is computed alone or with all the others.
+     */
+    static void assertBatchInvariant(WeightMatrix m, SplittableRandom rnd) {
+        int rows = m.rows();
+        int cols = m.cols();
+        int n = 32;
+        float[] x = randomActivations(n * cols, rnd);
+        byte[] modes = randomModes(n, rnd);
+        float[] batch = new float[n * rows];
+        m.matmul(prepare(m, x, n, modes), batch, rows, 0, rows);
+        for (int t = 0; t < n; t += 1 + rnd.nextInt(5)) {
+            PreparedInput one = prepare(m, java.util.Arrays.copyOfRange(x, t * cols, (t + 1) * cols), 1,
+                    new byte[] {modes[t]});
+            float[] single = new float[rows];
+            m.matmul(one, single, rows, 0, rows);
+            assertThat(single).as("%s token %d alone", m.type(), t)
+                    .containsExactly(java.util.Arrays.copyOfRange(batch, t * rows, (t + 1) * rows));
+            int r = rnd.nextInt(rows);
+            float[] row = new float[rows];
+            m.matmul(one, row, rows, r, r + 1);
+            assertThat(row[r]).as("%s token %d row %d alone", m.type(), t, r).isEqualTo(batch[t * rows + r]);
+        }
+    }
+
+    /**
      * Both dequantizations of every row equal {@code expected} (values computed by the test from the
      * format definition), and a one-token matmul agrees with a double-precision dot product over them and
      * the activations as the format rounds them.

@@ -14,7 +14,7 @@ class WeightMatricesTest {
     void picksTheImplementationOfEachSupportedType() {
         try (Arena arena = Arena.ofConfined()) {
             for (GgmlType t : new GgmlType[] {GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0,
-                    GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K}) {
+                    GgmlType.Q4_0, GgmlType.Q5_0, GgmlType.Q5_1, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K}) {
                 int cols = 512;
                 MemorySegment seg = arena.allocate(3 * t.byteSize(cols), 64);
                 WeightMatrix m = WeightMatrices.of(t, seg, 3, cols);

@@ -26,7 +26,7 @@ class ZeroAllocationTest {
     private static final long LIMIT_NANOS = 60_000_000_000L;
 
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_K", "Q5_K", "Q6_K"})
+    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q5_0", "Q5_1", "Q4_K", "Q5_K", "Q6_K"})
     void compiledMatmulAllocatesNothing(GgmlType type) {
         SplittableRandom rnd = new SplittableRandom(type.ordinal());
         int rows = 136; // a multiple of 8 (Q4_0/Q4_K repacked, as in llama.cpp): a group of 8 panels and a half
@@ -67,6 +67,8 @@ class ZeroAllocationTest {
             case BF16 -> BF16MatrixTest.randomBF16(arena, rows, cols, rnd);
             case Q8_0 -> Q8_0MatrixTest.randomQ8_0(arena, rows, cols, rnd);
             case Q4_0 -> Q4_0MatrixTest.randomQ4_0(arena, rows, cols, rnd);
+            case Q5_0 -> Q5_0MatrixTest.randomQ5_0(arena, rows, cols, rnd);
+            case Q5_1 -> Q5_1MatrixTest.randomQ5_1(arena, rows, cols, rnd);
             case Q4_K -> Q4_KMatrixTest.randomQ4_K(arena, rows, cols, rnd);
             case Q5_K -> Q5_KMatrixTest.randomQ5_K(arena, rows, cols, rnd);
             case Q6_K -> Q6_KMatrixTest.randomQ6_K(arena, rows, cols, rnd);

@@ -50,8 +50,8 @@ final class BenchWeights {
             seg.set(I64, i, v);
         }
         int[] scaleOffsets = switch (type) {
-            case Q8_0, Q4_0 -> new int[] {0};
-            case Q4_K, Q5_K -> new int[] {0, 2};
+            case Q8_0, Q4_0, Q5_0 -> new int[] {0};
+            case Q4_K, Q5_K, Q5_1 -> new int[] {0, 2};
             case Q6_K -> new int[] {208};
             default -> new int[0];
         };
