@@ -76,11 +76,21 @@ public final class BenchRunner {
     public static List<BenchReport> sweep(BenchConfig base, SweepSpec sweep, Listener listener)
             throws IOException, InterruptedException {
         List<BenchReport> reports = new ArrayList<>();
+        int i = 0;
         for (String value : sweep.values()) {
             listener.note("sweep " + sweep.label(value));
-            reports.add(run(sweep.apply(base, value), listener).withLabel(sweep.label(value)));
+            reports.add(run(pointConfig(base, sweep, value, i++), listener).withLabel(sweep.label(value)));
         }
         return reports;
+    }
+
+    /**
+     * The configuration of sweep point {@code index}: each point draws its prompts from its own seed
+     * ({@code seed + index}), so a server's prefix cache cannot answer a later point from the prompts of an
+     * earlier one (with one seed, every point after the first re-sent the same prompts and measured cache hits).
+     */
+    static BenchConfig pointConfig(BenchConfig base, SweepSpec sweep, String value, int index) {
+        return sweep.apply(base, value).toBuilder().seed(base.seed() + index).build();
     }
 
     static HttpClient newHttpClient(BenchConfig config) {

@@ -105,4 +105,15 @@ class BenchReportJsonTest {
                 .isEqualTo(LoadShape.Open.poisson(Double.POSITIVE_INFINITY));
         assertThat(SweepSpec.parse("input-len=512").apply(base, "512").workload().inputLen().min()).isEqualTo(512);
     }
+
+    @Test
+    void sweepPointsDrawTheirPromptsFromDistinctSeeds() {
+        BenchConfig base = BenchConfig.builder("http://127.0.0.1:1").seed(7).build();
+        SweepSpec sweep = SweepSpec.parse("concurrency=1,4,16");
+        assertThat(BenchRunner.pointConfig(base, sweep, "1", 0).seed()).isEqualTo(7);
+        assertThat(BenchRunner.pointConfig(base, sweep, "4", 1).seed()).isEqualTo(8);
+        BenchConfig third = BenchRunner.pointConfig(base, sweep, "16", 2);
+        assertThat(third.seed()).isEqualTo(9);
+        assertThat(third.load()).isEqualTo(new LoadShape.Closed(16));
+    }
 }
