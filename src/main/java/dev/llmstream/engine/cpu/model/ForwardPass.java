@@ -61,7 +61,8 @@ public final class ForwardPass {
     private final byte[] logitModes; // MatmulMode of the logit tokens (last layer attention output)
     private final byte[] single;   // all MatmulMode.SINGLE
     private final PreparedInput[] prepared = new PreparedInput[ActivationFormat.values().length];
-    private int headsPerTask = 1;   // query heads per attention task this step (see attentionUnits)
+    private int headsPerTask = 1;   // query heads per attention task this step (see planAttention)
+    private int tasksPerToken = 1;  // attention tasks per token this step: nHead / headsPerTask
     private final ThreadLocal<float[]> scores = ThreadLocal.withInitial(() -> new float[0]);
 
     // state of the current step, read by the parallel tasks below
@@ -155,7 +156,7 @@ public final class ForwardPass {
             matmul.run(layer.wq(), xq, q, layer.wk(), xk, k, layer.wv(), xv, v);
             parallelPerToken(t, qkvPostTask);
             if (l < c.nLayer() - 1) {
-                pool.run(t * attentionUnits(t), attentionTask);
+                pool.run(planAttention(t), attentionTask);
                 matmul.run(layer.wo(), input(attn, t, modes, layer.wo()), proj);
                 parallelPerToken(t, residualTask);
                 parallelPerToken(t, ffnNormTask);
@@ -163,7 +164,7 @@ public final class ForwardPass {
                 parallelPerToken(t, residualTask);
             } else if (n > 0) {
                 // last layer: only the logit tokens go on, in compact rows j = 0..n-1
-                pool.run(n * attentionUnits(n), attentionLogitTask);
+                pool.run(planAttention(n), attentionLogitTask);
                 matmul.run(layer.wo(), input(attn, n, logitModes, layer.wo()), proj);
                 parallelPerToken(n, residualLogitTask);
                 parallelPerToken(n, ffnNormLogitTask);
@@ -292,29 +293,30 @@ public final class ForwardPass {
     }
 
     /**
-     * Attention tasks per token for a step of {@code tokens} tokens, and sets {@link #headsPerTask}. Few
+     * Splits a step's attention into tasks and returns how many: sets {@link #headsPerTask} and
+     * {@link #tasksPerToken} for the tasks to read. Few
      * tokens (decode): one task per query head, so the threads stay balanced (5 KV heads on 2 threads
      * would leave one idle for a third of the time); more tokens: one per KV head, so each K/V row is read
      * once for its whole group. Each head's arithmetic is the same either way.
      */
-    private int attentionUnits(int tokens) {
+    private int planAttention(int tokens) {
         headsPerTask = tokens * c.nHeadKv() < 4 * pool.parallelism() ? 1 : c.groupSize();
-        return c.nHead() / headsPerTask;
+        tasksPerToken = c.nHead() / headsPerTask;
+        return tokens * tasksPerToken;
     }
 
     private void attention(int task) {
-        int units = c.nHead() / headsPerTask;
-        attend(task / units, task % units, task / units);
+        int i = task / tasksPerToken;
+        attend(i, task % tasksPerToken, i);
     }
 
-    /** Last layer: logit token {@code task / units}'s heads, output in compact row {@code j}. */
+    /** Last layer: logit token {@code j = task / tasksPerToken}'s heads, output in compact row {@code j}. */
     private void attentionLogit(int task) {
-        int units = c.nHead() / headsPerTask;
-        int j = task / units;
-        attend(batch.logitToken(j), task % units, j);
+        int j = task / tasksPerToken;
+        attend(batch.logitToken(j), task % tasksPerToken, j);
     }
 
-    /** Token {@code i}'s query heads of unit {@code u}; output into row {@code outRow} of {@code attn}. */
+    /** Token {@code i}'s query heads of task unit {@code u}; output into row {@code outRow} of {@code attn}. */
     private void attend(int i, int u, int outRow) {
         int nPos = batch.position(i) + 1;
         int group = headsPerTask;
