@@ -57,10 +57,18 @@ public final class Attention {
     public static void attend(float[] q, int qOff, float[] out, int outOff, int firstHead, int group, int kvHead,
                               int headDim, float[] kCache, float[] vCache, int kvDim, int[] blockTable,
                               int blockSize, int nPos, float scale, boolean split, float[] scratch) {
+        attend(q, qOff, out, outOff, firstHead, group, kvHead, headDim, kCache, vCache, kvDim, blockTable, blockSize,
+                nPos, scale, split, scratch, true);
+    }
+
+    /** {@link #attend}; {@code passes} false keeps the plain loop everywhere (the reference in tests). */
+    static void attend(float[] q, int qOff, float[] out, int outOff, int firstHead, int group, int kvHead,
+                       int headDim, float[] kCache, float[] vCache, int kvDim, int[] blockTable,
+                       int blockSize, int nPos, float scale, boolean split, float[] scratch, boolean passes) {
         int nKv = Math.max(KV_PAD, (nPos + KV_PAD - 1) / KV_PAD * KV_PAD);
         if (!split || nKv < SPLIT_MIN_KV) {
             chunk(q, qOff, firstHead, group, kvHead, headDim, kCache, vCache, kvDim, blockTable, blockSize, 0, nPos,
-                    scale, scratch, 0);
+                    scale, scratch, 0, passes);
             for (int g = 0; g < group; g++) {
                 float sum = scratch[group * headDim + g];
                 float inv = sum == 0f ? 0f : 1f / sum;
@@ -77,9 +85,9 @@ public final class Attention {
         int half = (nKv + REFERENCE_THREADS - 1) / REFERENCE_THREADS;
         int b = group * (headDim + 2);
         chunk(q, qOff, firstHead, group, kvHead, headDim, kCache, vCache, kvDim, blockTable, blockSize, 0, half,
-                scale, scratch, 0);
+                scale, scratch, 0, passes);
         chunk(q, qOff, firstHead, group, kvHead, headDim, kCache, vCache, kvDim, blockTable, blockSize, half, nPos,
-                scale, scratch, b);
+                scale, scratch, b, passes);
         for (int g = 0; g < group; g++) {
             float mFinal = Float.NEGATIVE_INFINITY;
             float sFinal = 0f;
@@ -121,7 +129,7 @@ public final class Attention {
 
     /** Floats of scratch {@link #attend} needs. */
     public static int scratchSize(int group, int headDim) {
-        return 2 * group * (headDim + 2);
+        return 2 * group * (headDim + 2) + AttentionPasses.WORK;
     }
 
     /**
@@ -130,7 +138,20 @@ public final class Attention {
      */
     private static void chunk(float[] q, int qOff, int firstHead, int group, int kvHead, int headDim,
                               float[] kCache, float[] vCache, int kvDim, int[] blockTable, int blockSize, int from,
-                              int to, float scale, float[] scratch, int base) {
+                              int to, float scale, float[] scratch, int base, boolean passes) {
+        if (passes && AttentionPasses.applies(headDim)) {
+            AttentionPasses.chunk(q, qOff, firstHead, group, kvHead, headDim, kCache, vCache, kvDim, blockTable,
+                    blockSize, from, to, scale, scratch, base, 2 * group * (headDim + 2));
+            return;
+        }
+        plainChunk(q, qOff, firstHead, group, kvHead, headDim, kCache, vCache, kvDim, blockTable, blockSize, from, to,
+                scale, scratch, base);
+    }
+
+    /** The loop as ggml writes it, position by position; the reference {@link AttentionPasses} is tested against. */
+    static void plainChunk(float[] q, int qOff, int firstHead, int group, int kvHead, int headDim,
+                           float[] kCache, float[] vCache, int kvDim, int[] blockTable, int blockSize, int from,
+                           int to, float scale, float[] scratch, int base) {
         int kvOff = kvHead * headDim;
         int sumOff = base + group * headDim;   // S per head
         int maxOff = sumOff + group;           // M per head

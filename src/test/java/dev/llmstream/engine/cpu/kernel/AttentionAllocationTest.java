@@ -1,0 +1,57 @@
+package dev.llmstream.engine.cpu.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.lang.management.ManagementFactory;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Once compiled, the one-query attention allocates nothing per call: the pass-structured kernel
+ * ({@link AttentionPasses}) keeps its accumulators in registers, and a vector C2 fails to keep there is
+ * boxed on the heap every position. Head size 64 (the golden models' heads are smaller, so the
+ * forward-pass guard does not reach this path).
+ */
+@Tag("allocation") // runs in its own JVM (pom.xml, execution allocation-tests)
+class AttentionAllocationTest {
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+    @Test
+    void compiledDecodeAttentionAllocatesNothing() {
+        int headDim = 64;
+        assumeTrue(AttentionPasses.applies(headDim), "needs 16-lane vectors");
+        SplittableRandom rnd = new SplittableRandom(5);
+        int kvDim = 2 * headDim;
+        int nPos = 600;
+        int[] table = new int[(nPos + 15) / 16];
+        for (int i = 0; i < table.length; i++) {
+            table[i] = table.length - 1 - i;
+        }
+        float[] k = new float[table.length * 16 * kvDim];
+        float[] v = new float[k.length];
+        for (int i = 0; i < k.length; i++) {
+            k[i] = F16.round((float) rnd.nextDouble(-1, 1));
+            v[i] = F16.round((float) rnd.nextDouble(-1, 1));
+        }
+        float[] q = new float[4 * headDim];
+        for (int i = 0; i < q.length; i++) {
+            q[i] = F16.round((float) rnd.nextDouble(-1, 1));
+        }
+        float[] out = new float[q.length];
+        float[] scratch = new float[Attention.scratchSize(2, headDim)];
+        long perCall = Long.MAX_VALUE;
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (perCall > 0 && System.nanoTime() < deadline) {
+            long before = THREADS.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 200; i++) {
+                Attention.attend(q, 0, out, 0, 2, 2, 1, headDim, k, v, kvDim, table, 16, nPos - i, 0.125f, i % 2 == 0,
+                        scratch);
+            }
+            perCall = (THREADS.getCurrentThreadAllocatedBytes() - before) / 200;
+        }
+        assertThat(perCall).as("bytes allocated per attention call after warm-up").isZero();
+    }
+}
