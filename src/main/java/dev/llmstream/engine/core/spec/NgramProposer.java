@@ -6,6 +6,12 @@ package dev.llmstream.engine.core.spec;
  * {@code maxN} down to {@code minN}) in prompt + output, and propose the {@code k} tokens that
  * followed it. Free to compute, and very effective when the output copies the prompt (edits,
  * refactors, quoting summaries). Stateless and allocation-free.
+ *
+ * <p>When the match is close behind — the text is repeating with period {@code d = length − start − n}
+ * shorter than {@code k} (a repeated line, a run of one token) — fewer than {@code k} known tokens follow
+ * it; the proposal continues the period instead ({@code out[i] = out[i − d]} past the end), which is what
+ * the same lookup would predict again after each accepted token. Without this a run of one token would be
+ * drafted one token per step.
  */
 public final class NgramProposer {
     private final int minN;
@@ -33,9 +39,13 @@ public final class NgramProposer {
             for (int start = suffix - 1; start >= 0; start--) {
                 if (matches(tokens, start, suffix, n)) {
                     int from = start + n;
-                    int count = Math.min(k, length - from);
-                    System.arraycopy(tokens, from, out, 0, count);
-                    return count;
+                    int known = Math.min(k, length - from);
+                    System.arraycopy(tokens, from, out, 0, known);
+                    int period = length - from;
+                    for (int i = known; i < k; i++) {
+                        out[i] = out[i - period];
+                    }
+                    return k;
                 }
             }
         }

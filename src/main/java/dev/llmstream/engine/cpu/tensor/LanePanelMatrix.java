@@ -267,6 +267,22 @@ abstract class LanePanelMatrix extends PanelMatrix {
         }
     }
 
+    @Override
+    final boolean hasQuad() {
+        return true;
+    }
+
+    @Override
+    final void panelQuad(int p, PreparedInput x, int t, int tokens, float[] res, float[] park) {
+        int last = t + tokens - 1;
+        LaneQuadKernel.quad(q(p), qo(p), qPanel, f(p), fo(p), fPanel, nb, cols, x, t, t + 1, Math.min(t + 2, last),
+                Math.min(t + 3, last), park);
+        for (int i = 0; i < 8; i++) {
+            fold8(park, 8 * i * P, res, i * P);
+        }
+        addBlockTerms(p, 2, x, t, tokens, res);
+    }
+
     /*
      * One method per token count, each with its own loops: a vector variable assigned on two paths that then
      * merge (one kernel with an "if (pair)" inside) is boxed on the heap by C2, every iteration.

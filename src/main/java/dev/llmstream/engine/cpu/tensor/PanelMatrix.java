@@ -31,6 +31,13 @@ abstract class PanelMatrix extends BlockMatrix {
     static final int P = Lanes.L;
     /** Batches at least this large convert each panel to floats first. */
     static final int STRIP_MIN_TOKENS = 4;
+    /**
+     * Batches of 3 up to (not including) this many tokens take the quad kernel ({@link #panelQuad}) where the
+     * format has one: below it, converting each weight once per four tokens in registers beats writing the
+     * panel out as floats and reading it back; from it on, the strip's conversion is amortized over enough
+     * tokens.
+     */
+    static final int QUAD_MAX_TOKENS = 12;
     /** Most panels a decode kernel takes at once (see {@link #decodeGroup}). */
     static final int MAX_GROUP = 8;
     private static final ThreadLocal<float[]> RES = ThreadLocal.withInitial(() -> new float[4 * MAX_GROUP * P]);
@@ -130,6 +137,19 @@ abstract class PanelMatrix extends BlockMatrix {
      */
     abstract void panelBytes(int p, int g, PreparedInput x, int t, boolean pair, float[] res, float[] park);
 
+    /** Whether the format has {@link #panelQuad}. */
+    boolean hasQuad() {
+        return false;
+    }
+
+    /**
+     * Panels {@code p, p+1} against tokens {@code t .. t+tokens-1} ({@code tokens} 3 or 4) from the bytes: token
+     * {@code i}, panel {@code j} into {@code res[(i·2 + j)·P ..]}. Only where {@link #hasQuad}.
+     */
+    void panelQuad(int p, PreparedInput x, int t, int tokens, float[] res, float[] park) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no quad kernel");
+    }
+
     /**
      * Panels one decode kernel call takes (1 to {@link #MAX_GROUP}). Streaming several panels at once is what
      * makes decode fast from memory: each panel is one sequential stream, and several streams in one loop
@@ -173,7 +193,7 @@ abstract class PanelMatrix extends BlockMatrix {
         int n = x.tokens();
         int p0 = rowStart / P;
         int p1 = (rowEnd + P - 1) / P;
-        if (n >= STRIP_MIN_TOKENS) {
+        if (n >= STRIP_MIN_TOKENS && !(hasQuad() && n < QUAD_MAX_TOKENS)) {
             float[][] s = strips();
             int st = stripTokens();
             for (int p = p0; p < p1; ) {
@@ -199,9 +219,21 @@ abstract class PanelMatrix extends BlockMatrix {
         }
     }
 
-    /** Panels {@code p .. p+g-1} against tokens {@code [t, n)}: pairs, then a single token. */
+    /**
+     * Panels {@code p .. p+g-1} against tokens {@code [t, n)}: quads (a last three as a quad) where the format has
+     * them and the group has whole panel pairs, then pairs, then a single token.
+     */
     private void decode(int p, int g, PreparedInput x, int t, int n, float[] res, float[] park, float[] out,
                         int ldOut, int rowStart, int rowEnd) {
+        if (hasQuad() && g % 2 == 0) {
+            for (; n - t >= 3; t += 4) {
+                int tokens = Math.min(4, n - t);
+                for (int j = 0; j < g; j += 2) {
+                    panelQuad(p + j, x, t, tokens, res, park);
+                    emit(res, tokens, 2, out, t, ldOut, p + j, rowStart, rowEnd);
+                }
+            }
+        }
         for (; t + 2 <= n; t += 2) {
             int gp = decodeGroup(true) <= g ? decodeGroup(true) : 1;
             for (int j = 0; j < g; j += gp) {
