@@ -1,5 +1,6 @@
 package dev.llmstream.engine.cpu.kernel;
 
+import dev.llmstream.engine.cpu.kv.KvStorage;
 import dev.llmstream.engine.cpu.tensor.Lanes;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -26,9 +27,10 @@ import jdk.incubator.vector.VectorSpecies;
  * ggml's split-KV path instead: the loop above runs separately over each reference thread's share of the
  * padded range and the partial {@code (M, S, acc)} are merged in order ({@code ggml_flash_attn_ext_reduce_partials});
  * micro-batches of 64 tokens or more use {@link TiledAttention}. The query heads sharing one KV head (grouped-query attention, Ainslie et al. 2023) are processed
- * together so each K/V row is read once. KV layout per layer:
- * {@code cache[(block · blockSize + slot) · kvDim + kvHead · headDim + d]}, position {@code j} of a
- * sequence in block {@code blockTable[j / blockSize]}.
+ * together so each K/V row is read once. KV layout per layer ({@link KvStorage}): V at
+ * {@code vCache[(block · blockSize + slot) · kvDim + kvHead · headDim + d]}, K transposed within the block at
+ * {@code kCache[(block · kvDim + kvHead · headDim + d) · blockSize + slot]}; position {@code j} of a sequence
+ * is slot {@code j % blockSize} of block {@code blockTable[j / blockSize]}.
  */
 public final class Attention {
     private static final VectorSpecies<Float> F512 = FloatVector.SPECIES_512;
@@ -129,7 +131,7 @@ public final class Attention {
 
     /** Floats of scratch {@link #attend} needs. */
     public static int scratchSize(int group, int headDim) {
-        return 2 * group * (headDim + 2) + AttentionPasses.WORK;
+        return 2 * group * (headDim + 2) + Math.max(AttentionPasses.WORK, headDim);
     }
 
     /**
@@ -139,19 +141,19 @@ public final class Attention {
     private static void chunk(float[] q, int qOff, int firstHead, int group, int kvHead, int headDim,
                               float[] kCache, float[] vCache, int kvDim, int[] blockTable, int blockSize, int from,
                               int to, float scale, float[] scratch, int base, boolean passes) {
-        if (passes && AttentionPasses.applies(headDim)) {
+        if (passes && AttentionPasses.applies(headDim, blockSize)) {
             AttentionPasses.chunk(q, qOff, firstHead, group, kvHead, headDim, kCache, vCache, kvDim, blockTable,
                     blockSize, from, to, scale, scratch, base, 2 * group * (headDim + 2));
             return;
         }
         plainChunk(q, qOff, firstHead, group, kvHead, headDim, kCache, vCache, kvDim, blockTable, blockSize, from, to,
-                scale, scratch, base);
+                scale, scratch, base, 2 * group * (headDim + 2));
     }
 
     /** The loop as ggml writes it, position by position; the reference {@link AttentionPasses} is tested against. */
     static void plainChunk(float[] q, int qOff, int firstHead, int group, int kvHead, int headDim,
                            float[] kCache, float[] vCache, int kvDim, int[] blockTable, int blockSize, int from,
-                           int to, float scale, float[] scratch, int base) {
+                           int to, float scale, float[] scratch, int base, int keyBuf) {
         int kvOff = kvHead * headDim;
         int sumOff = base + group * headDim;   // S per head
         int maxOff = sumOff + group;           // M per head
@@ -163,10 +165,15 @@ public final class Attention {
             int end = Math.min(to, (b + 1) * blockSize);
             for (int slot = j - b * blockSize; j < end; j++, slot++) {
                 int row = (blockBase + slot) * kvDim + kvOff;
+                // the key, gathered from its block's transposed layout (KvStorage)
+                for (int d = 0, o = KvStorage.keyOffset(blockTable[b], slot, kvOff, kvDim, blockSize); d < headDim;
+                     d++, o += blockSize) {
+                    scratch[keyBuf + d] = kCache[o];
+                }
                 for (int g = 0; g < group; g++) {
                     int qh = qOff + (firstHead + g) * headDim;
                     int acc = base + g * headDim;
-                    float s = dotF16(q, qh, kCache, row, headDim) * scale;
+                    float s = dotF16(q, qh, scratch, keyBuf, headDim) * scale;
                     float m = scratch[maxOff + g];
                     float ms = 1f;
                     float vs = 1f;

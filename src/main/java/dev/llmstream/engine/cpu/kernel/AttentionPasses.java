@@ -1,11 +1,10 @@
 package dev.llmstream.engine.cpu.kernel;
 
+import dev.llmstream.engine.cpu.kv.KvStorage;
 import dev.llmstream.engine.cpu.tensor.Lanes;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -16,11 +15,11 @@ import jdk.incubator.vector.VectorSpecies;
  * those waits on the one before, and the accumulator's store-to-load chain serializes positions. Here:
  *
  * <ol>
- *   <li><b>scores</b>: sixteen positions at a time, each position's four 16-lane partial dot products
- *       folded to one vector, then the sixteen vectors reduced together by a transposing butterfly (four
- *       levels of blend, lane swap and add) that performs, for every position, exactly the additions of
- *       {@link Lanes#sumAt} — {@code ((v0+v8)+(v4+v12))+((v2+v10)+(v6+v14)) + …} — and leaves position
- *       {@code p}'s score in lane {@code p};</li>
+ *   <li><b>scores</b>: sixteen positions at a time from the block's transposed keys ({@link KvStorage}), the
+ *       vector lanes running over positions, so that ggml's per-key dot product — four 16-lane accumulators
+ *       over the dimensions, folded {@code (s0+s2)+(s1+s3)}, then the lanes reduced as {@link Lanes#sumAt}:
+ *       {@code ((v0+v8)+(v4+v12))+((v2+v10)+(v6+v14)) + …} — becomes element-wise operations, the same
+ *       additions for every position and no horizontal reduction;</li>
  *   <li><b>softmax weights</b>: the running maximum {@code M} and sum {@code S}, in position order, giving
  *       each position its V weight {@code vs} and the rescale {@code ms} of the accumulator (1 when the
  *       maximum did not move; rescaling by 1 leaves an F16 value unchanged, so it is skipped);</li>
@@ -29,39 +28,26 @@ import jdk.incubator.vector.VectorSpecies;
  *       {@code acc = f16(acc · ms)} applied in memory between runs.</li>
  * </ol>
  * Needs 16-lane float vectors and a head size that is a multiple of 64 ({@link #applies}); other shapes keep
- * the plain loop. Tensor shapes as in {@link Attention}: K/V rows of {@code headDim} floats at
- * {@code rows[i] = (block · blockSize + slot) · kvDim + kvHead · headDim}.
+ * the plain loop. Tensor shapes as in {@link Attention}: V rows of {@code headDim} floats at
+ * {@code rows[i] = (block · blockSize + slot) · kvDim + kvHead · headDim}; keys transposed per block.
  */
 final class AttentionPasses {
     /** Positions per tile: their scores, weights and rescales live in scratch. A multiple of 16. */
     static final int TILE = 256;
-    /** Scratch floats beyond {@link Attention}'s accumulators: scores, weights, rescales and the 16 × 16 stage. */
+    /** Scratch floats beyond {@link Attention}'s accumulators: scores, weights, rescales and 16 × 16 partial sums. */
     static final int WORK = 3 * TILE + 256;
 
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_512;
-    private static final VectorMask<Float> SET8 = bitSet(8);
-    private static final VectorMask<Float> SET4 = bitSet(4);
-    private static final VectorMask<Float> SET2 = bitSet(2);
-    private static final VectorMask<Float> SET1 = bitSet(1);
-    private static final VectorShuffle<Float> SWAP8 = VectorShuffle.fromOp(F, i -> i ^ 8);
-    private static final VectorShuffle<Float> SWAP4 = VectorShuffle.fromOp(F, i -> i ^ 4);
-    private static final VectorShuffle<Float> SWAP2 = VectorShuffle.fromOp(F, i -> i ^ 2);
-    private static final VectorShuffle<Float> SWAP1 = VectorShuffle.fromOp(F, i -> i ^ 1);
     private static final ThreadLocal<int[]> ROWS = ThreadLocal.withInitial(() -> new int[TILE]);
 
     private AttentionPasses() {}
 
-    /** Whether this path serves {@code headDim} on this machine (16-lane vectors, whole 64-dim steps). */
-    static boolean applies(int headDim) {
-        return Lanes.L == 16 && headDim % 64 == 0;
-    }
-
-    private static VectorMask<Float> bitSet(int h) {
-        boolean[] m = new boolean[16];
-        for (int i = 0; i < 16; i++) {
-            m[i] = (i & h) != 0;
-        }
-        return VectorMask.fromArray(F, m, 0);
+    /**
+     * Whether this path serves {@code headDim} and {@code blockSize} on this machine: 16-lane vectors, whole
+     * 64-dim steps, and sixteen consecutive positions (from a multiple of 16) always in one block.
+     */
+    static boolean applies(int headDim, int blockSize) {
+        return Lanes.L == 16 && headDim % 64 == 0 && blockSize % 16 == 0;
     }
 
     /**
@@ -96,7 +82,9 @@ final class AttentionPasses {
             for (int g = 0; g < group; g++) {
                 int qh = qOff + (firstHead + g) * headDim;
                 for (int i0 = 0; i0 < n; i0 += 16) {
-                    scores16(q, qh, headDim, kCache, rows, i0, Math.min(16, n - i0), scratch, st, sc, scale);
+                    int j = t0 + i0;
+                    int kb = KvStorage.keyOffset(blockTable[j / blockSize], j % blockSize, kvOff, kvDim, blockSize);
+                    scores16(q, qh, headDim, kCache, kb, blockSize, scratch, st, sc + i0, scale);
                 }
                 weights(scratch, sc, wt, rs, n, sumOff + g, maxOff + g);
                 int acc = base + g * headDim;
@@ -119,50 +107,34 @@ final class AttentionPasses {
     }
 
     /**
-     * Scores of positions {@code i0 .. i0+count-1} into {@code out[sc + i0 ..]}: {@code (q·k)·scale} with the
-     * dot product formed as ggml's {@code vec_dot_f16} on AVX-512 (four 16-lane accumulators over 64-dim
-     * steps, folded {@code (s0+s2)+(s1+s3)}, then the lanes reduced as {@link Lanes#sumAt}).
+     * Scores of the sixteen positions whose keys sit side by side at {@code k[kb + e·blockSize ..]} (transposed
+     * block, {@link KvStorage}) into {@code out[sc .. sc+15]}: {@code (q·k)·scale}, each formed as ggml's
+     * {@code vec_dot_f16} on AVX-512 forms it for one key — dimension lane {@code i} of the four 16-lane
+     * accumulators collects dimensions {@code i, i+16, i+32, i+48} (+64 per further step), the accumulators
+     * are folded {@code (s0+s2)+(s1+s3)} and the sixteen dimension lanes reduced as {@link Lanes#sumAt} does.
+     * Here the vector lanes run over positions, so each of those steps is one element-wise operation on
+     * sixteen positions at once: no horizontal reduction at all.
      */
-    private static void scores16(float[] q, int qh, int headDim, float[] k, int[] rows, int i0, int count,
-                                 float[] s, int st, int sc, float scale) {
-        for (int p = 0; p < 16; p++) {
-            if (p < count) {
-                int o = rows[i0 + p];
-                FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
-                for (int d = 0; d < headDim; d += 64) {
-                    s0 = FloatVector.fromArray(F, q, qh + d).fma(FloatVector.fromArray(F, k, o + d), s0);
-                    s1 = FloatVector.fromArray(F, q, qh + d + 16).fma(FloatVector.fromArray(F, k, o + d + 16), s1);
-                    s2 = FloatVector.fromArray(F, q, qh + d + 32).fma(FloatVector.fromArray(F, k, o + d + 32), s2);
-                    s3 = FloatVector.fromArray(F, q, qh + d + 48).fma(FloatVector.fromArray(F, k, o + d + 48), s3);
-                }
-                s0.add(s2).add(s1.add(s3)).intoArray(s, st + 16 * p);
-            } else {
-                FloatVector.zero(F).intoArray(s, st + 16 * p);
+    private static void scores16(float[] q, int qh, int headDim, float[] k, int kb, int blockSize, float[] s,
+                                 int st, int sc, float scale) {
+        for (int i = 0; i < 16; i++) {
+            FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
+            for (int d = i; d < headDim; d += 64) {
+                s0 = FloatVector.fromArray(F, k, kb + d * blockSize).fma(FloatVector.broadcast(F, q[qh + d]), s0);
+                s1 = FloatVector.fromArray(F, k, kb + (d + 16) * blockSize).fma(FloatVector.broadcast(F, q[qh + d + 16]), s1);
+                s2 = FloatVector.fromArray(F, k, kb + (d + 32) * blockSize).fma(FloatVector.broadcast(F, q[qh + d + 32]), s2);
+                s3 = FloatVector.fromArray(F, k, kb + (d + 48) * blockSize).fma(FloatVector.broadcast(F, q[qh + d + 48]), s3);
+            }
+            s0.add(s2).add(s1.add(s3)).intoArray(s, st + 16 * i);
+        }
+        // the lane tree of Lanes.sumAt: (v_i + v_{i+8}), then + 4 apart, + 2 apart, + 1 apart
+        for (int h = 8; h >= 1; h >>= 1) {
+            for (int i = 0; i < h; i++) {
+                FloatVector.fromArray(F, s, st + 16 * i).add(FloatVector.fromArray(F, s, st + 16 * (i + h)))
+                        .intoArray(s, st + 16 * i);
             }
         }
-        // butterfly: level h pairs vector m with m + h; position p ends in lane p
-        for (int m = 0; m < 8; m++) {
-            combine(s, st + 16 * m, st + 16 * (m + 8), SET8, SWAP8);
-        }
-        for (int m = 0; m < 4; m++) {
-            combine(s, st + 16 * m, st + 16 * (m + 4), SET4, SWAP4);
-        }
-        for (int m = 0; m < 2; m++) {
-            combine(s, st + 16 * m, st + 16 * (m + 2), SET2, SWAP2);
-        }
-        combine(s, st, st + 16, SET1, SWAP1);
-        FloatVector.fromArray(F, s, st).mul(scale).intoArray(s, sc + i0);
-    }
-
-    /**
-     * One butterfly step on the 16-lane vectors {@code P} at {@code a} and {@code Q} at {@code b}, result into
-     * {@code a}: lanes {@code i} with bit {@code h} clear get {@code P[i] + P[i+h]}, lanes with it set get
-     * {@code Q[i] + Q[i−h]} (float addition is commutative, so each is the sum {@link Lanes#sumAt} forms).
-     */
-    private static void combine(float[] s, int a, int b, VectorMask<Float> set, VectorShuffle<Float> swap) {
-        FloatVector p = FloatVector.fromArray(F, s, a);
-        FloatVector u = FloatVector.fromArray(F, s, b);
-        p.blend(u, set).add(u.blend(p, set).rearrange(swap)).intoArray(s, a);
+        FloatVector.fromArray(F, s, st).mul(scale).intoArray(s, sc);
     }
 
     /**

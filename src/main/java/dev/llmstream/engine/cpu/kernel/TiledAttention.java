@@ -1,5 +1,6 @@
 package dev.llmstream.engine.cpu.kernel;
 
+import dev.llmstream.engine.cpu.kv.KvStorage;
 import dev.llmstream.engine.cpu.tensor.Lanes;
 import jdk.incubator.vector.FloatVector;
 
@@ -29,6 +30,8 @@ public final class TiledAttention {
     /** {@code GGML_FA_TILE_KV}. */
     static final int KV_TILE = 64;
 
+    private static final ThreadLocal<int[]> ROWS = ThreadLocal.withInitial(() -> new int[KV_TILE]);
+
     private TiledAttention() {}
 
     /** Scratch floats {@link #attend} needs. */
@@ -43,7 +46,7 @@ public final class TiledAttention {
     public static void attend(float[] q, int qOff, float[] out, int outOff, int firstHead, int group, int kvHead,
                               int headDim, float[] kCache, float[] vCache, int kvDim, int[] blockTable,
                               int blockSize, int nPos, float scale, float[] scratch) {
-        int kt = 0;                              // keys of the tile, transposed: [d][KV_TILE]
+        int kt = 0;                              // keys of the tile, transposed: [d][KV_TILE] (gathered only when blocks do not hold whole vector groups)
         int kq = headDim * KV_TILE;              // scores / weights of one head: [KV_TILE]
         int acc = kq + KV_TILE;                  // accumulators: [group][headDim]
         int sums = acc + group * headDim;        // S per head
@@ -52,24 +55,42 @@ public final class TiledAttention {
         java.util.Arrays.fill(scratch, acc, maxes, 0f);
         java.util.Arrays.fill(scratch, maxes, park, Float.NEGATIVE_INFINITY);
         int kvOff = kvHead * headDim;
+        // keys are stored transposed per block (KvStorage): read L consecutive keys as vectors in place when a
+        // block holds whole L-key groups, else gather the tile into a transposed copy first
+        boolean direct = blockSize % Lanes.L == 0;
+        int[] rows = ROWS.get();
         for (int ic = 0; ic < nPos; ic += KV_TILE) {
             int n = Math.min(KV_TILE, nPos - ic);
-            for (int tk = 0; tk < KV_TILE; tk++) {
-                if (tk < n) {
+            // V row offsets of the tile's keys, walking the block table one block at a time
+            for (int tk = 0, j = ic; tk < n; ) {
+                int b = j / blockSize;
+                int slot = j - b * blockSize;
+                int row = (blockTable[b] * blockSize + slot) * kvDim + kvOff;
+                for (int end = Math.min(n, tk + blockSize - slot); tk < end; tk++, j++, row += kvDim) {
+                    rows[tk] = row;
+                }
+            }
+            if (!direct) {
+                for (int tk = 0; tk < KV_TILE; tk++) {
                     int j = ic + tk;
-                    int row = (blockTable[j / blockSize] * blockSize + j % blockSize) * kvDim + kvOff;
                     for (int d = 0; d < headDim; d++) {
-                        scratch[kt + d * KV_TILE + tk] = kCache[row + d];
-                    }
-                } else {
-                    for (int d = 0; d < headDim; d++) {
-                        scratch[kt + d * KV_TILE + tk] = 0f;
+                        scratch[kt + d * KV_TILE + tk] = tk < n
+                                ? kCache[KvStorage.keyOffset(blockTable[j / blockSize], j % blockSize, kvOff + d, kvDim, blockSize)]
+                                : 0f;
                     }
                 }
             }
             for (int g = 0; g < group; g++) {
                 int qh = qOff + (firstHead + g) * headDim;
-                scores(q, qh, scratch, kt, kq, headDim, scale);
+                for (int tk = 0; tk < n; tk += Lanes.L) {
+                    if (direct) {
+                        int j = ic + tk;
+                        int kb = KvStorage.keyOffset(blockTable[j / blockSize], j % blockSize, kvOff, kvDim, blockSize);
+                        scores(q, qh, kCache, kb, blockSize, scratch, kq + tk, headDim, scale);
+                    } else {
+                        scores(q, qh, scratch, kt + tk, KV_TILE, scratch, kq + tk, headDim, scale);
+                    }
+                }
                 float tileMax = Float.NEGATIVE_INFINITY;
                 for (int tk = 0; tk < KV_TILE; tk++) {
                     if (tk >= n) {
@@ -94,10 +115,14 @@ public final class TiledAttention {
                     sum += reduce16(scratch, kq + c);
                 }
                 scratch[sums + g] = (float) (scratch[sums + g] + sum);
-                for (int tk = 0; tk < n; tk++) {
-                    int j = ic + tk;
-                    int row = (blockTable[j / blockSize] * blockSize + j % blockSize) * kvDim + kvOff;
-                    madd(scratch, a, vCache, row, headDim, scratch[kq + tk]);
+                if (headDim % 64 == 0 && Lanes.L == 16) {
+                    for (int d0 = 0; d0 < headDim; d0 += 64) {
+                        madd64(scratch, a + d0, vCache, rows, d0, n, scratch, kq);
+                    }
+                } else {
+                    for (int tk = 0; tk < n; tk++) {
+                        madd(scratch, a, vCache, rows[tk], headDim, scratch[kq + tk]);
+                    }
                 }
             }
         }
@@ -112,15 +137,42 @@ public final class TiledAttention {
         }
     }
 
-    /** {@code w[kq + tk] = (Σ_d q[d]·kt[d][tk]) · scale}, the sum one fused step per dimension, in order. */
-    private static void scores(float[] q, int qh, float[] w, int kt, int kq, int headDim, float scale) {
-        for (int tk = 0; tk < KV_TILE; tk += Lanes.L) {
-            FloatVector s = FloatVector.zero(Lanes.F);
-            for (int d = 0; d < headDim; d++) {
-                s = FloatVector.fromArray(Lanes.F, w, kt + d * KV_TILE + tk).fma(FloatVector.broadcast(Lanes.F, q[qh + d]), s);
-            }
-            s.mul(scale).intoArray(w, kq + tk);
+    /**
+     * Scores of {@code L} consecutive keys whose dimension {@code d} sits at {@code k[kb + d·stride ..]}, into
+     * {@code w[out ..]}: {@code (Σ_d q[d]·k[d]) · scale}, the sum one fused step per dimension, in order, from
+     * zero (ggml's {@code simd_gemm}).
+     */
+    private static void scores(float[] q, int qh, float[] k, int kb, int stride, float[] w, int out, int headDim,
+                               float scale) {
+        FloatVector s = FloatVector.zero(Lanes.F);
+        for (int d = 0; d < headDim; d++) {
+            s = FloatVector.fromArray(Lanes.F, k, kb + d * stride).fma(FloatVector.broadcast(Lanes.F, q[qh + d]), s);
         }
+        s.mul(scale).intoArray(w, out);
+    }
+
+    /**
+     * Dimensions {@code d0 .. d0+63} of the accumulator {@code acc[a ..]} over the tile's first {@code n} keys:
+     * {@code acc[d] = fma(v[d], w, acc[d])} key by key, as {@link #madd}, with the accumulator held in
+     * registers across the keys instead of stored and reloaded per key.
+     */
+    private static void madd64(float[] acc, int a, float[] v, int[] rows, int d0, int n, float[] w, int kq) {
+        FloatVector a0 = FloatVector.fromArray(Lanes.F, acc, a);
+        FloatVector a1 = FloatVector.fromArray(Lanes.F, acc, a + 16);
+        FloatVector a2 = FloatVector.fromArray(Lanes.F, acc, a + 32);
+        FloatVector a3 = FloatVector.fromArray(Lanes.F, acc, a + 48);
+        for (int tk = 0; tk < n; tk++) {
+            int o = rows[tk] + d0;
+            FloatVector wv = FloatVector.broadcast(Lanes.F, w[kq + tk]);
+            a0 = FloatVector.fromArray(Lanes.F, v, o).fma(wv, a0);
+            a1 = FloatVector.fromArray(Lanes.F, v, o + 16).fma(wv, a1);
+            a2 = FloatVector.fromArray(Lanes.F, v, o + 32).fma(wv, a2);
+            a3 = FloatVector.fromArray(Lanes.F, v, o + 48).fma(wv, a3);
+        }
+        a0.intoArray(acc, a);
+        a1.intoArray(acc, a + 16);
+        a2.intoArray(acc, a + 32);
+        a3.intoArray(acc, a + 48);
     }
 
     /** {@code acc[a + d] = fma(v[row + d], w, acc[a + d])}. */

@@ -2,7 +2,11 @@ package dev.llmstream.engine.cpu.kv;
 
 /**
  * The numbers of the paged KV cache: per layer one K and one V array of
- * {@code [numBlocks × blockSize × kvDim]} floats. Which block belongs to which sequence is decided by
+ * {@code numBlocks × blockSize × kvDim} floats. V is stored by rows ({@code [block][slot][kvDim]}: attention
+ * adds whole V rows); K is stored transposed within each block ({@code [block][kvDim][slot]}: element
+ * {@code e} of the keys at slots {@code 0..blockSize-1} side by side), so that the scores of sixteen
+ * consecutive keys are sixteen-lane vector operations without a transpose (see {@code TiledAttention},
+ * {@code AttentionPasses}). Which block belongs to which sequence is decided by
  * the block pool of the scheduler; this class only holds the values. F32 keeps attention exact
  * relative to the weights' own precision (llama.cpp defaults to F16 KV; we trade 2x memory for
  * fidelity and simpler kernels — the memory budget decides the block count).
@@ -58,17 +62,43 @@ public final class KvStorage {
         return v[layer];
     }
 
-    /** Float offset of the row holding logical position {@code pos} of a sequence. */
+    /** Float offset in {@link #values} of the V row of logical position {@code pos} of a sequence. */
     public int rowOffset(int[] blockTable, int pos) {
         return (blockTable[pos / blockSize] * blockSize + pos % blockSize) * kvDim;
     }
 
-    /** Copies the K/V rows of {@code n} positions from block {@code src} to block {@code dst} (all layers). */
+    /**
+     * Float offset in {@link #keys} of element {@code e} of the key at slot {@code slot} of block {@code block};
+     * element {@code e + 1} is {@link #blockSize} floats further, slot {@code slot + 1} the next float.
+     */
+    public static int keyOffset(int block, int slot, int e, int kvDim, int blockSize) {
+        return (block * kvDim + e) * blockSize + slot;
+    }
+
+    /** Stores the key {@code key[off .. off+kvDim)} of logical position {@code pos} of a sequence in layer {@code layer}. */
+    public void writeKey(int layer, int[] blockTable, int pos, float[] key, int off) {
+        float[] kl = k[layer];
+        int o = keyOffset(blockTable[pos / blockSize], pos % blockSize, 0, kvDim, blockSize);
+        for (int e = 0; e < kvDim; e++, o += blockSize) {
+            kl[o] = key[off + e];
+        }
+    }
+
+    /** The key element {@code e} of logical position {@code pos} (tests, diagnostics). */
+    public float key(int layer, int[] blockTable, int pos, int e) {
+        return k[layer][keyOffset(blockTable[pos / blockSize], pos % blockSize, e, kvDim, blockSize)];
+    }
+
+    /**
+     * Copies the K/V entries of the first {@code n} positions from block {@code src} to block {@code dst} (all
+     * layers). K moves as the whole block (its slots are interleaved); slots from {@code n} on are rewritten
+     * before anything reads them.
+     */
     public void copyBlock(int src, int dst, int n) {
-        int len = n * kvDim;
+        int block = blockSize * kvDim;
         for (int l = 0; l < nLayer; l++) {
-            System.arraycopy(k[l], src * blockSize * kvDim, k[l], dst * blockSize * kvDim, len);
-            System.arraycopy(v[l], src * blockSize * kvDim, v[l], dst * blockSize * kvDim, len);
+            System.arraycopy(k[l], src * block, k[l], dst * block, block);
+            System.arraycopy(v[l], src * block, v[l], dst * block, n * kvDim);
         }
     }
 }

@@ -283,9 +283,9 @@ public final class ForwardPass {
         roundF16(q, qOff, c.qDim());
         roundF16(k, kOff, c.kvDim());
         roundF16(v, kOff, c.kvDim());
-        int row = kv.rowOffset(batch.blockTable(batch.sequence(i)), batch.position(i));
-        System.arraycopy(k, kOff, kv.keys(layerIndex), row, c.kvDim());
-        System.arraycopy(v, kOff, kv.values(layerIndex), row, c.kvDim());
+        int[] table = batch.blockTable(batch.sequence(i));
+        kv.writeKey(layerIndex, table, batch.position(i), k, kOff);
+        System.arraycopy(v, kOff, kv.values(layerIndex), kv.rowOffset(table, batch.position(i)), c.kvDim());
     }
 
     private static void roundF16(float[] a, int off, int n) {

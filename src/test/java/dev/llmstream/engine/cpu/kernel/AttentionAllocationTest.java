@@ -22,7 +22,7 @@ class AttentionAllocationTest {
     @Test
     void compiledDecodeAttentionAllocatesNothing() {
         int headDim = 64;
-        assumeTrue(AttentionPasses.applies(headDim), "needs 16-lane vectors");
+        assumeTrue(AttentionPasses.applies(headDim, 16), "needs 16-lane vectors");
         SplittableRandom rnd = new SplittableRandom(5);
         int kvDim = 2 * headDim;
         int nPos = 600;

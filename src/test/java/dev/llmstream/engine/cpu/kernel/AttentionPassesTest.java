@@ -22,7 +22,7 @@ class AttentionPassesTest {
             "64, 1, 257, true", "64, 3, 300, true", "64, 1, 511, false", "64, 2, 700, true", "64, 1, 1100, true",
             "128, 1, 33, true", "128, 4, 600, true", "128, 1, 1025, false"})
     void matchesThePlainLoopBitForBit(int headDim, int group, int nPos, boolean split) {
-        assumeTrue(AttentionPasses.applies(headDim), "needs 16-lane vectors");
+        assumeTrue(AttentionPasses.applies(headDim, 16), "needs 16-lane vectors");
         SplittableRandom rnd = new SplittableRandom(31L * nPos + headDim + group);
         int nKvHeads = 2;
         int kvHead = 1;
