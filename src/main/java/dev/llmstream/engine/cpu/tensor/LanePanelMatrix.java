@@ -268,8 +268,8 @@ abstract class LanePanelMatrix extends PanelMatrix {
     }
 
     @Override
-    final boolean hasQuad() {
-        return true;
+    final int quadPanels() {
+        return 2;
     }
 
     @Override

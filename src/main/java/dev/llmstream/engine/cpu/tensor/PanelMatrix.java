@@ -137,14 +137,15 @@ abstract class PanelMatrix extends BlockMatrix {
      */
     abstract void panelBytes(int p, int g, PreparedInput x, int t, boolean pair, float[] res, float[] park);
 
-    /** Whether the format has {@link #panelQuad}. */
-    boolean hasQuad() {
-        return false;
+    /** Panels one {@link #panelQuad} call takes (1 or 2), or 0 when the format has no quad kernel. */
+    int quadPanels() {
+        return 0;
     }
 
     /**
-     * Panels {@code p, p+1} against tokens {@code t .. t+tokens-1} ({@code tokens} 3 or 4) from the bytes: token
-     * {@code i}, panel {@code j} into {@code res[(i·2 + j)·P ..]}. Only where {@link #hasQuad}.
+     * Panels {@code p .. p+quadPanels()-1} against tokens {@code t .. t+tokens-1} ({@code tokens} 3 or 4) from the
+     * bytes: token {@code i}, panel {@code j} into {@code res[(i·quadPanels() + j)·P ..]}. Only where
+     * {@link #quadPanels} is not 0.
      */
     void panelQuad(int p, PreparedInput x, int t, int tokens, float[] res, float[] park) {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " has no quad kernel");
@@ -193,7 +194,7 @@ abstract class PanelMatrix extends BlockMatrix {
         int n = x.tokens();
         int p0 = rowStart / P;
         int p1 = (rowEnd + P - 1) / P;
-        if (n >= STRIP_MIN_TOKENS && !(hasQuad() && n < QUAD_MAX_TOKENS)) {
+        if (n >= STRIP_MIN_TOKENS && !(quadPanels() > 0 && n < QUAD_MAX_TOKENS)) {
             float[][] s = strips();
             int st = stripTokens();
             for (int p = p0; p < p1; ) {
@@ -225,12 +226,13 @@ abstract class PanelMatrix extends BlockMatrix {
      */
     private void decode(int p, int g, PreparedInput x, int t, int n, float[] res, float[] park, float[] out,
                         int ldOut, int rowStart, int rowEnd) {
-        if (hasQuad() && g % 2 == 0) {
+        int qp = quadPanels();
+        if (qp > 0 && g % qp == 0) {
             for (; n - t >= 3; t += 4) {
                 int tokens = Math.min(4, n - t);
-                for (int j = 0; j < g; j += 2) {
+                for (int j = 0; j < g; j += qp) {
                     panelQuad(p + j, x, t, tokens, res, park);
-                    emit(res, tokens, 2, out, t, ldOut, p + j, rowStart, rowEnd);
+                    emit(res, tokens, qp, out, t, ldOut, p + j, rowStart, rowEnd);
                 }
             }
         }

@@ -163,6 +163,63 @@ public final class Q4_0Matrix extends PanelMatrix {
     }
 
     @Override
+    int quadPanels() {
+        return 1;
+    }
+
+    /**
+     * Tokens {@code t .. t+tokens-1} (3 or 4; a missing fourth repeats the third and is ignored) against panel
+     * {@code p}: each weight vector unpacked once for four tokens. Per token the arithmetic of
+     * {@link #panelBytes1}, so results do not depend on the kernel that served the token.
+     */
+    @Override
+    void panelQuad(int p, PreparedInput x, int t, int tokens, float[] res, float[] park) {
+        int last = t + tokens - 1;
+        quad(p, x, t, t + 1, Math.min(t + 2, last), Math.min(t + 3, last), res);
+    }
+
+    private void quad(int p, PreparedInput x, int t0, int t1, int t2, int t3, float[] res) {
+        byte[] q = q(p);
+        int qo = qo(p);
+        float[] f = f(p);
+        int fo = fo(p);
+        float[] xv = x.values;
+        float[] xs = x.scales;
+        FloatVector a0 = FloatVector.zero(Lanes.F), a1 = a0, a2 = a0, a3 = a0;
+        for (int b = 0; b < nb; b++) {
+            FloatVector s0 = FloatVector.zero(Lanes.F), s1 = s0, s2 = s0, s3 = s0;
+            int k0 = t0 * cols + b * BLOCK;
+            int k1 = t1 * cols + b * BLOCK;
+            int k2 = t2 * cols + b * BLOCK;
+            int k3 = t3 * cols + b * BLOCK;
+            for (int j = 0; j < 16; j++) {
+                IntVector v = (IntVector) ByteVector.fromArray(QuantVectors.B, q, qo + (b * 16 + j) * P)
+                        .convertShape(VectorOperators.B2I, QuantVectors.I, 0);
+                FloatVector lo = (FloatVector) v.lanewise(VectorOperators.LSHL, 28).lanewise(VectorOperators.ASHR, 28)
+                        .convert(VectorOperators.I2F, 0);
+                FloatVector hi = (FloatVector) v.lanewise(VectorOperators.ASHR, 4).convert(VectorOperators.I2F, 0);
+                s0 = lo.fma(FloatVector.broadcast(Lanes.F, xv[k0 + j]), s0);
+                s1 = lo.fma(FloatVector.broadcast(Lanes.F, xv[k1 + j]), s1);
+                s2 = lo.fma(FloatVector.broadcast(Lanes.F, xv[k2 + j]), s2);
+                s3 = lo.fma(FloatVector.broadcast(Lanes.F, xv[k3 + j]), s3);
+                s0 = hi.fma(FloatVector.broadcast(Lanes.F, xv[k0 + j + 16]), s0);
+                s1 = hi.fma(FloatVector.broadcast(Lanes.F, xv[k1 + j + 16]), s1);
+                s2 = hi.fma(FloatVector.broadcast(Lanes.F, xv[k2 + j + 16]), s2);
+                s3 = hi.fma(FloatVector.broadcast(Lanes.F, xv[k3 + j + 16]), s3);
+            }
+            FloatVector dw = FloatVector.fromArray(Lanes.F, f, fo + b * P);
+            a0 = s0.fma(dw.mul(xs[t0 * nb + b]), a0);
+            a1 = s1.fma(dw.mul(xs[t1 * nb + b]), a1);
+            a2 = s2.fma(dw.mul(xs[t2 * nb + b]), a2);
+            a3 = s3.fma(dw.mul(xs[t3 * nb + b]), a3);
+        }
+        a0.intoArray(res, 0);
+        a1.intoArray(res, P);
+        a2.intoArray(res, 2 * P);
+        a3.intoArray(res, 3 * P);
+    }
+
+    @Override
     void panelStrip(float[][] strips, int p, int g, PreparedInput x, int t, float[] res, float[] park) {
         float[] strip = strips[0];
         float[] xv = x.values;

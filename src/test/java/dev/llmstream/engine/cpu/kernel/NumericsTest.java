@@ -52,6 +52,14 @@ class NumericsTest {
         x[2] = 0x1p-14f;
         x[3] = 0x1p-25f;
         x[5] = 65504f;
+        // ties: halfway between neighbouring halves go to the even one (normal and subnormal grids)
+        x[6] = 1f + 0x1p-11f;
+        x[7] = 1f + 3 * 0x1p-11f;
+        x[8] = -(1024f + 0.5f);
+        x[9] = 0x1p-25f * 3;
+        x[10] = -0x1p-25f * 5;
+        x[11] = 0x1p-14f - 0x1p-25f;
+        x[12] = 2047.9f; // rounds up into the next binade
         float[] all = x.clone();
         F16.roundInPlace(all, 0, all.length);
         for (int i = 0; i < x.length; i += Lanes.L) {
@@ -63,6 +71,48 @@ class NumericsTest {
                 }
                 assertThat(got[j]).as("f16(%s)", x[i + j]).isEqualTo(want);
             }
+        }
+    }
+
+    @Test
+    void vectorF16MultiplyAddsEqualScalarRounding() {
+        SplittableRandom r = new SplittableRandom(11);
+        int n = 64 * Lanes.L + 5;
+        float[] acc = new float[n];
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            acc[i] = F16.round((float) (r.nextGaussian() * (i % 3 == 0 ? 1e-5 : 2)));
+            v[i] = F16.round((float) r.nextGaussian());
+        }
+        for (float w : new float[] {1f, 0.37f, 3e-5f, 1e-7f, 12.5f}) {
+            float[] want = acc.clone();
+            for (int i = 0; i < n; i++) {
+                want[i] = F16.round(Math.fma(v[i], w, acc[i]));
+            }
+            float[] got = acc.clone();
+            Attention.madF16(got, 0, v, 0, n, w);
+            assertSameHalves(got, want, "mad w=" + w);
+            for (int i = 0; i < n; i++) {
+                want[i] = F16.round(acc[i] * w);
+            }
+            got = acc.clone();
+            Attention.scaleF16(got, 0, n, w);
+            assertSameHalves(got, want, "scale w=" + w);
+        }
+    }
+
+    /**
+     * Bit for bit, except that a value rounding to zero may come out as +0 where the conversion gives −0 (the
+     * vector rounding adds and subtracts a positive constant). A zero's sign cannot change any nonzero sum,
+     * and the accumulators only ever feed sums.
+     */
+    private static void assertSameHalves(float[] got, float[] want, String what) {
+        for (int i = 0; i < got.length; i++) {
+            if (got[i] == 0f && want[i] == 0f) {
+                continue;
+            }
+            assertThat(Float.floatToRawIntBits(got[i])).as("%s [%d]: %s vs %s", what, i, got[i], want[i])
+                    .isEqualTo(Float.floatToRawIntBits(want[i]));
         }
     }
 
