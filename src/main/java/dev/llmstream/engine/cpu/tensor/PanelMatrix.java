@@ -33,11 +33,12 @@ abstract class PanelMatrix extends BlockMatrix {
     static final int STRIP_MIN_TOKENS = 4;
     /**
      * Batches of 3 up to (not including) this many tokens take the quad kernel ({@link #panelQuad}) where the
-     * format has one: below it, converting each weight once per four tokens in registers beats writing the
-     * panel out as floats and reading it back; from it on, the strip's conversion is amortized over enough
-     * tokens.
+     * format has one: widening each weight vector once per four tokens in registers beats writing the panel
+     * out as floats and reading it back up to about 32 tokens (Q8_0, 600-token context, one step: 16 tokens
+     * 135 → 121 ms, 32 tokens 243 → 234 ms; 64 tokens no better, 128 worse); larger batches (prefill chunks)
+     * amortize the strip's conversion.
      */
-    static final int QUAD_MAX_TOKENS = 12;
+    static final int QUAD_MAX_TOKENS = 33;
     /** Most panels a decode kernel takes at once (see {@link #decodeGroup}). */
     static final int MAX_GROUP = 8;
     private static final ThreadLocal<float[]> RES = ThreadLocal.withInitial(() -> new float[4 * MAX_GROUP * P]);

@@ -59,7 +59,7 @@ final class MatrixTestSupport {
     static void assertKernelMatchesScalarTwin(WeightMatrix m, SplittableRandom rnd) {
         int rows = m.rows();
         int cols = m.cols();
-        for (int nTokens : new int[] {1, 2, 3, 4, 5, 6, 7, 9, 11, 17}) {
+        for (int nTokens : new int[] {1, 2, 3, 4, 5, 6, 7, 9, 11, 17, 37}) {
             float[] x = randomActivations(nTokens * cols, rnd);
             byte[] modes = randomModes(nTokens, rnd);
             PreparedInput p = prepare(m, x, nTokens, modes);

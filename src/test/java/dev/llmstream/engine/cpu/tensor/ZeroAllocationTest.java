@@ -33,8 +33,8 @@ class ZeroAllocationTest {
         int cols = 512;
         try (Arena arena = Arena.ofConfined()) {
             WeightMatrix m = WeightMatrices.of(type, validWeights(arena, type, rows, cols, rnd), rows, cols);
-            // one token, a pair plus one, and the strip path (17)
-            for (int tokens : new int[] {1, 6, 17}) {
+            // one token, a quad plus a pair (6), four quads plus one (17; quad formats), the strip path (37)
+            for (int tokens : new int[] {1, 6, 17, 37}) {
                 PreparedInput x = MatrixTestSupport.prepare(m, MatrixTestSupport.randomActivations(tokens * cols, rnd),
                         tokens, MatrixTestSupport.randomModes(tokens, rnd));
                 float[] out = new float[tokens * rows];
