@@ -70,15 +70,7 @@ final class AttentionPasses {
         int kvOff = kvHead * headDim;
         for (int t0 = from; t0 < to; t0 += TILE) {
             int n = Math.min(TILE, to - t0);
-            // row offsets, walking the block table one block at a time
-            for (int i = 0, j = t0; i < n; ) {
-                int b = j / blockSize;
-                int slot = j - b * blockSize;
-                int rowBase = (blockTable[b] * blockSize + slot) * kvDim + kvOff;
-                for (int end = Math.min(n, i + blockSize - slot); i < end; i++, j++, rowBase += kvDim) {
-                    rows[i] = rowBase;
-                }
-            }
+            KvStorage.valueRows(blockTable, blockSize, kvDim, kvOff, t0, n, rows);
             for (int g = 0; g < group; g++) {
                 int qh = qOff + (firstHead + g) * headDim;
                 for (int i0 = 0; i0 < n; i0 += 16) {

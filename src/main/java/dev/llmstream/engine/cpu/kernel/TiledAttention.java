@@ -61,15 +61,7 @@ public final class TiledAttention {
         int[] rows = ROWS.get();
         for (int ic = 0; ic < nPos; ic += KV_TILE) {
             int n = Math.min(KV_TILE, nPos - ic);
-            // V row offsets of the tile's keys, walking the block table one block at a time
-            for (int tk = 0, j = ic; tk < n; ) {
-                int b = j / blockSize;
-                int slot = j - b * blockSize;
-                int row = (blockTable[b] * blockSize + slot) * kvDim + kvOff;
-                for (int end = Math.min(n, tk + blockSize - slot); tk < end; tk++, j++, row += kvDim) {
-                    rows[tk] = row;
-                }
-            }
+            KvStorage.valueRows(blockTable, blockSize, kvDim, kvOff, ic, n, rows);
             if (!direct) {
                 for (int tk = 0; tk < KV_TILE; tk++) {
                     int j = ic + tk;

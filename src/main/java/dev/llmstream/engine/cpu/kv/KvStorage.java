@@ -68,6 +68,22 @@ public final class KvStorage {
     }
 
     /**
+     * V row offsets (plus {@code kvOff}, the head's first element) of logical positions {@code from .. from+n-1}
+     * of a sequence into {@code rows[0 .. n)}, walking the block table one block at a time (one division per
+     * block, not per position).
+     */
+    public static void valueRows(int[] blockTable, int blockSize, int kvDim, int kvOff, int from, int n, int[] rows) {
+        for (int i = 0, j = from; i < n; ) {
+            int b = j / blockSize;
+            int slot = j - b * blockSize;
+            int row = (blockTable[b] * blockSize + slot) * kvDim + kvOff;
+            for (int end = Math.min(n, i + blockSize - slot); i < end; i++, j++, row += kvDim) {
+                rows[i] = row;
+            }
+        }
+    }
+
+    /**
      * Float offset in {@link #keys} of element {@code e} of the key at slot {@code slot} of block {@code block};
      * element {@code e + 1} is {@link #blockSize} floats further, slot {@code slot + 1} the next float.
      */
