@@ -34,8 +34,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class AttentionPasses {
     /** Positions per tile: their scores, weights and rescales live in scratch. A multiple of 16. */
     static final int TILE = 256;
-    /** Scratch floats beyond {@link Attention}'s accumulators: scores, weights, rescales and 16 × 16 partial sums. */
-    static final int WORK = 3 * TILE + 256;
+    /** Scratch floats beyond {@link Attention}'s accumulators: scores, weights, rescales and 4 × 16 partial sums. */
+    static final int WORK = 3 * TILE + 64;
 
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_512;
     private static final ThreadLocal<int[]> ROWS = ThreadLocal.withInitial(() -> new int[TILE]);
@@ -109,24 +109,93 @@ final class AttentionPasses {
      */
     private static void scores16(float[] q, int qh, int headDim, float[] k, int kb, int blockSize, float[] s,
                                  int st, int sc, float scale) {
-        for (int i = 0; i < 16; i++) {
-            FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
-            for (int d = i; d < headDim; d += 64) {
+        // Lanes.sumAt's tree z = (x0 + x2) + (x1 + x3), x_n = (v_n + v_{n+8}) + (v_{n+4} + v_{n+12}) for the
+        // sixteen dimension lanes v_i; each quarter forms one x_n in registers
+        scoresQuarter(q, qh, headDim, k, kb, blockSize, 0, s, st);
+        scoresQuarter(q, qh, headDim, k, kb, blockSize, 1, s, st + 16);
+        scoresQuarter(q, qh, headDim, k, kb, blockSize, 2, s, st + 32);
+        scoresQuarter(q, qh, headDim, k, kb, blockSize, 3, s, st + 48);
+        FloatVector.fromArray(F, s, st).add(FloatVector.fromArray(F, s, st + 32))
+                .add(FloatVector.fromArray(F, s, st + 16).add(FloatVector.fromArray(F, s, st + 48)))
+                .mul(scale).intoArray(s, sc);
+    }
+
+    /**
+     * {@code x_n = (v_n + v_{n+8}) + (v_{n+4} + v_{n+12})} of {@link #scores16} into {@code s[o .. o+15]}, where
+     * dimension lane {@code v_i} (sixteen positions) is ggml's four accumulators over dimensions
+     * {@code i + 16j + 64m}, folded {@code (s0+s2)+(s1+s3)}. A quarter of the tree per call keeps each method
+     * small enough for C2 to hold its vectors in registers: the sixteen lanes written out in one method
+     * exceeded its budget and boxed every vector (40× slower); folding all sixteen through scratch, as before,
+     * cost 1.5× this (sixteen positions per 4 × 16 stores and loads).
+     */
+    private static void scoresQuarter(float[] q, int qh, int headDim, float[] k, int kb, int blockSize, int n,
+                                      float[] s, int o) {
+        FloatVector va;
+        {
+            int d = n;
+            FloatVector z = FloatVector.zero(F);
+            FloatVector s0 = FloatVector.fromArray(F, k, kb + d * blockSize).fma(FloatVector.broadcast(F, q[qh + d]), z);
+            FloatVector s1 = FloatVector.fromArray(F, k, kb + (d + 16) * blockSize).fma(FloatVector.broadcast(F, q[qh + d + 16]), z);
+            FloatVector s2 = FloatVector.fromArray(F, k, kb + (d + 32) * blockSize).fma(FloatVector.broadcast(F, q[qh + d + 32]), z);
+            FloatVector s3 = FloatVector.fromArray(F, k, kb + (d + 48) * blockSize).fma(FloatVector.broadcast(F, q[qh + d + 48]), z);
+            for (d += 64; d < headDim; d += 64) {
                 s0 = FloatVector.fromArray(F, k, kb + d * blockSize).fma(FloatVector.broadcast(F, q[qh + d]), s0);
                 s1 = FloatVector.fromArray(F, k, kb + (d + 16) * blockSize).fma(FloatVector.broadcast(F, q[qh + d + 16]), s1);
                 s2 = FloatVector.fromArray(F, k, kb + (d + 32) * blockSize).fma(FloatVector.broadcast(F, q[qh + d + 32]), s2);
                 s3 = FloatVector.fromArray(F, k, kb + (d + 48) * blockSize).fma(FloatVector.broadcast(F, q[qh + d + 48]), s3);
             }
-            s0.add(s2).add(s1.add(s3)).intoArray(s, st + 16 * i);
+            va = s0.add(s2).add(s1.add(s3));
         }
-        // the lane tree of Lanes.sumAt: (v_i + v_{i+8}), then + 4 apart, + 2 apart, + 1 apart
-        for (int h = 8; h >= 1; h >>= 1) {
-            for (int i = 0; i < h; i++) {
-                FloatVector.fromArray(F, s, st + 16 * i).add(FloatVector.fromArray(F, s, st + 16 * (i + h)))
-                        .intoArray(s, st + 16 * i);
+        FloatVector vb;
+        {
+            int d = n + 8;
+            FloatVector z = FloatVector.zero(F);
+            FloatVector s0 = FloatVector.fromArray(F, k, kb + d * blockSize).fma(FloatVector.broadcast(F, q[qh + d]), z);
+            FloatVector s1 = FloatVector.fromArray(F, k, kb + (d + 16) * blockSize).fma(FloatVector.broadcast(F, q[qh + d + 16]), z);
+            FloatVector s2 = FloatVector.fromArray(F, k, kb + (d + 32) * blockSize).fma(FloatVector.broadcast(F, q[qh + d + 32]), z);
+            FloatVector s3 = FloatVector.fromArray(F, k, kb + (d + 48) * blockSize).fma(FloatVector.broadcast(F, q[qh + d + 48]), z);
+            for (d += 64; d < headDim; d += 64) {
+                s0 = FloatVector.fromArray(F, k, kb + d * blockSize).fma(FloatVector.broadcast(F, q[qh + d]), s0);
+                s1 = FloatVector.fromArray(F, k, kb + (d + 16) * blockSize).fma(FloatVector.broadcast(F, q[qh + d + 16]), s1);
+                s2 = FloatVector.fromArray(F, k, kb + (d + 32) * blockSize).fma(FloatVector.broadcast(F, q[qh + d + 32]), s2);
+                s3 = FloatVector.fromArray(F, k, kb + (d + 48) * blockSize).fma(FloatVector.broadcast(F, q[qh + d + 48]), s3);
             }
+            vb = s0.add(s2).add(s1.add(s3));
         }
-        FloatVector.fromArray(F, s, st).mul(scale).intoArray(s, sc);
+        FloatVector wa = va.add(vb);
+        FloatVector vc;
+        {
+            int d = n + 4;
+            FloatVector z = FloatVector.zero(F);
+            FloatVector s0 = FloatVector.fromArray(F, k, kb + d * blockSize).fma(FloatVector.broadcast(F, q[qh + d]), z);
+            FloatVector s1 = FloatVector.fromArray(F, k, kb + (d + 16) * blockSize).fma(FloatVector.broadcast(F, q[qh + d + 16]), z);
+            FloatVector s2 = FloatVector.fromArray(F, k, kb + (d + 32) * blockSize).fma(FloatVector.broadcast(F, q[qh + d + 32]), z);
+            FloatVector s3 = FloatVector.fromArray(F, k, kb + (d + 48) * blockSize).fma(FloatVector.broadcast(F, q[qh + d + 48]), z);
+            for (d += 64; d < headDim; d += 64) {
+                s0 = FloatVector.fromArray(F, k, kb + d * blockSize).fma(FloatVector.broadcast(F, q[qh + d]), s0);
+                s1 = FloatVector.fromArray(F, k, kb + (d + 16) * blockSize).fma(FloatVector.broadcast(F, q[qh + d + 16]), s1);
+                s2 = FloatVector.fromArray(F, k, kb + (d + 32) * blockSize).fma(FloatVector.broadcast(F, q[qh + d + 32]), s2);
+                s3 = FloatVector.fromArray(F, k, kb + (d + 48) * blockSize).fma(FloatVector.broadcast(F, q[qh + d + 48]), s3);
+            }
+            vc = s0.add(s2).add(s1.add(s3));
+        }
+        FloatVector vd;
+        {
+            int d = n + 12;
+            FloatVector z = FloatVector.zero(F);
+            FloatVector s0 = FloatVector.fromArray(F, k, kb + d * blockSize).fma(FloatVector.broadcast(F, q[qh + d]), z);
+            FloatVector s1 = FloatVector.fromArray(F, k, kb + (d + 16) * blockSize).fma(FloatVector.broadcast(F, q[qh + d + 16]), z);
+            FloatVector s2 = FloatVector.fromArray(F, k, kb + (d + 32) * blockSize).fma(FloatVector.broadcast(F, q[qh + d + 32]), z);
+            FloatVector s3 = FloatVector.fromArray(F, k, kb + (d + 48) * blockSize).fma(FloatVector.broadcast(F, q[qh + d + 48]), z);
+            for (d += 64; d < headDim; d += 64) {
+                s0 = FloatVector.fromArray(F, k, kb + d * blockSize).fma(FloatVector.broadcast(F, q[qh + d]), s0);
+                s1 = FloatVector.fromArray(F, k, kb + (d + 16) * blockSize).fma(FloatVector.broadcast(F, q[qh + d + 16]), s1);
+                s2 = FloatVector.fromArray(F, k, kb + (d + 32) * blockSize).fma(FloatVector.broadcast(F, q[qh + d + 32]), s2);
+                s3 = FloatVector.fromArray(F, k, kb + (d + 48) * blockSize).fma(FloatVector.broadcast(F, q[qh + d + 48]), s3);
+            }
+            vd = s0.add(s2).add(s1.add(s3));
+        }
+        wa.add(vc.add(vd)).intoArray(s, o);
     }
 
     /**
