@@ -34,10 +34,13 @@ import jdk.incubator.vector.VectorSpecies;
 final class AttentionPasses {
     /** Positions per tile: their scores, weights and rescales live in scratch. A multiple of 16. */
     static final int TILE = 256;
-    /** Scratch floats beyond {@link Attention}'s accumulators: scores, weights, rescales and 4 × 16 partial sums. */
-    static final int WORK = 3 * TILE + 64;
+    /** Scratch floats beyond {@link Attention}'s accumulators: scores, two heads' weights and rescales, 4 × 16 partial sums. */
+    static final int WORK = 5 * TILE + 64;
 
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_512;
+    /** Sign bit, and the exponent field of 2^-14 (F16's smallest normal): see {@link #values64}. */
+    private static final IntVector SIGN = IntVector.broadcast(IntVector.SPECIES_512, 0x80000000);
+    private static final int MIN_EXP = 0x38800000;
     private static final ThreadLocal<int[]> ROWS = ThreadLocal.withInitial(() -> new int[TILE]);
 
     private AttentionPasses() {}
@@ -65,20 +68,46 @@ final class AttentionPasses {
         int sc = work;
         int wt = work + TILE;
         int rs = work + 2 * TILE;
-        int st = work + 3 * TILE;
+        int wt2 = work + 3 * TILE;
+        int rs2 = work + 4 * TILE;
+        int st = work + 5 * TILE;
         int[] rows = ROWS.get();
         int kvOff = kvHead * headDim;
         for (int t0 = from; t0 < to; t0 += TILE) {
             int n = Math.min(TILE, to - t0);
             KvStorage.valueRows(blockTable, blockSize, kvDim, kvOff, t0, n, rows);
-            for (int g = 0; g < group; g++) {
-                int qh = qOff + (firstHead + g) * headDim;
-                for (int i0 = 0; i0 < n; i0 += 16) {
-                    int j = t0 + i0;
-                    int kb = KvStorage.keyOffset(blockTable[j / blockSize], j % blockSize, kvOff, kvDim, blockSize);
-                    scores16(q, qh, headDim, kCache, kb, blockSize, scratch, st, sc + i0, scale);
+            int g = 0;
+            for (; g + 1 < group; g += 2) {
+                // two heads of the group together: their V accumulation shares each V row and runs two independent
+                // chains of F16-rounded multiply-adds, where one head alone waits on its chain's latency
+                tileWeights(q, qOff + (firstHead + g) * headDim, headDim, kCache, kvDim, kvOff, blockTable, blockSize,
+                        t0, n, scale, scratch, sc, wt, rs, st, sumOff + g, maxOff + g);
+                tileWeights(q, qOff + (firstHead + g + 1) * headDim, headDim, kCache, kvDim, kvOff, blockTable,
+                        blockSize, t0, n, scale, scratch, sc, wt2, rs2, st, sumOff + g + 1, maxOff + g + 1);
+                int acc = base + g * headDim;
+                int acc2 = acc + headDim;
+                for (int i = 0; i < n; ) {
+                    float ms = scratch[rs + i];
+                    float ms2 = scratch[rs2 + i];
+                    if (ms != 1f) {
+                        Attention.scaleF16(scratch, acc, headDim, ms);
+                    }
+                    if (ms2 != 1f) {
+                        Attention.scaleF16(scratch, acc2, headDim, ms2);
+                    }
+                    int e = i + 1;
+                    while (e < n && scratch[rs + e] == 1f && scratch[rs2 + e] == 1f) {
+                        e++;
+                    }
+                    for (int d0 = 0; d0 < headDim; d0 += 64) {
+                        values64x2(scratch, acc + d0, acc2 + d0, vCache, rows, d0, i, e, scratch, wt, wt2);
+                    }
+                    i = e;
                 }
-                weights(scratch, sc, wt, rs, n, sumOff + g, maxOff + g);
+            }
+            if (g < group) {
+                tileWeights(q, qOff + (firstHead + g) * headDim, headDim, kCache, kvDim, kvOff, blockTable, blockSize,
+                        t0, n, scale, scratch, sc, wt, rs, st, sumOff + g, maxOff + g);
                 int acc = base + g * headDim;
                 for (int i = 0; i < n; ) {
                     float ms = scratch[rs + i];
@@ -96,6 +125,21 @@ final class AttentionPasses {
                 }
             }
         }
+    }
+
+    /**
+     * Scores of head {@code qh}'s query against positions {@code t0 .. t0+n-1} into {@code s[sc ..]}, then their
+     * softmax weights and rescales ({@link #weights}).
+     */
+    private static void tileWeights(float[] q, int qh, int headDim, float[] kCache, int kvDim, int kvOff,
+                                    int[] blockTable, int blockSize, int t0, int n, float scale, float[] s, int sc,
+                                    int wt, int rs, int st, int sumAt, int maxAt) {
+        for (int i0 = 0; i0 < n; i0 += 16) {
+            int j = t0 + i0;
+            int kb = KvStorage.keyOffset(blockTable[j / blockSize], j % blockSize, kvOff, kvDim, blockSize);
+            scores16(q, qh, headDim, kCache, kb, blockSize, s, st, sc + i0, scale);
+        }
+        weights(s, sc, wt, rs, n, sumAt, maxAt);
     }
 
     /**
@@ -225,9 +269,16 @@ final class AttentionPasses {
 
     /**
      * Dimensions {@code d0 .. d0+63} of the accumulator at {@code acc[a ..]} over positions {@code [from, to)}:
-     * {@code acc = f16(fma(v, w, acc))} per position (ggml {@code vec_mad_f16}), in registers. The F16 rounding
-     * (round to nearest even, F16 subnormals below 2^-14) is written out per vector: a vector passed to a
-     * helper C2 does not inline is boxed.
+     * {@code acc = f16(fma(v, w, acc))} per position (ggml {@code vec_mad_f16}), in registers.
+     *
+     * <p>F16 rounding (to nearest, ties to even, F16 subnormals below 2^-14) by adding and subtracting
+     * {@code c = ±2^(E+13)}, {@code E} the exponent of {@code x} but at least −14, with the sign of {@code x}: the
+     * sum lies in the binade of {@code c}, whose float spacing {@code 2^(E−10)} is the F16 spacing of {@code x}'s
+     * binade (below 2^-14 the fixed subnormal spacing 2^-24), so the float addition rounds {@code x} exactly as
+     * the conversion to F16 does, ties included, and the subtraction is exact. Four integer operations and two
+     * float ones, where the bit-manipulating form with a separate subnormal branch took ten. (Accumulators never
+     * approach the float range where {@code c} would overflow: {@code |acc| <= Σ w·|v|} with F16 values.)
+     * Written out per vector: a vector passed to a helper C2 does not inline is boxed.
      */
     private static void values64(float[] acc, int a, float[] v, int[] rows, int d0, int from, int to, float[] w,
                                  int wt) {
@@ -240,24 +291,89 @@ final class AttentionPasses {
             FloatVector wv = FloatVector.broadcast(F, w[wt + i]);
             FloatVector x = FloatVector.fromArray(F, v, o).fma(wv, a0);
             IntVector bits = x.reinterpretAsInts();
-            a0 = bits.add(bits.lanewise(VectorOperators.LSHR, 13).and(1).add(0x0FFF)).and(0xFFFFE000)
-                    .reinterpretAsFloats().blend(x.add(0.75f).sub(0.75f), x.abs().compare(VectorOperators.LT, F16.MIN_NORMAL));
+            FloatVector c = bits.and(0x7F800000).max(MIN_EXP).add(13 << 23).bitwiseBlend(bits, SIGN).reinterpretAsFloats();
+            a0 = x.add(c).sub(c);
             x = FloatVector.fromArray(F, v, o + 16).fma(wv, a1);
             bits = x.reinterpretAsInts();
-            a1 = bits.add(bits.lanewise(VectorOperators.LSHR, 13).and(1).add(0x0FFF)).and(0xFFFFE000)
-                    .reinterpretAsFloats().blend(x.add(0.75f).sub(0.75f), x.abs().compare(VectorOperators.LT, F16.MIN_NORMAL));
+            c = bits.and(0x7F800000).max(MIN_EXP).add(13 << 23).bitwiseBlend(bits, SIGN).reinterpretAsFloats();
+            a1 = x.add(c).sub(c);
             x = FloatVector.fromArray(F, v, o + 32).fma(wv, a2);
             bits = x.reinterpretAsInts();
-            a2 = bits.add(bits.lanewise(VectorOperators.LSHR, 13).and(1).add(0x0FFF)).and(0xFFFFE000)
-                    .reinterpretAsFloats().blend(x.add(0.75f).sub(0.75f), x.abs().compare(VectorOperators.LT, F16.MIN_NORMAL));
+            c = bits.and(0x7F800000).max(MIN_EXP).add(13 << 23).bitwiseBlend(bits, SIGN).reinterpretAsFloats();
+            a2 = x.add(c).sub(c);
             x = FloatVector.fromArray(F, v, o + 48).fma(wv, a3);
             bits = x.reinterpretAsInts();
-            a3 = bits.add(bits.lanewise(VectorOperators.LSHR, 13).and(1).add(0x0FFF)).and(0xFFFFE000)
-                    .reinterpretAsFloats().blend(x.add(0.75f).sub(0.75f), x.abs().compare(VectorOperators.LT, F16.MIN_NORMAL));
+            c = bits.and(0x7F800000).max(MIN_EXP).add(13 << 23).bitwiseBlend(bits, SIGN).reinterpretAsFloats();
+            a3 = x.add(c).sub(c);
         }
         a0.intoArray(acc, a);
         a1.intoArray(acc, a + 16);
         a2.intoArray(acc, a + 32);
         a3.intoArray(acc, a + 48);
+    }
+
+    /**
+     * {@link #values64} for two heads at once ({@code acc[a ..]} with weights {@code w[wt ..]}, {@code acc[b ..]}
+     * with {@code w[wt2 ..]}): one load of each V vector, eight independent rounding chains.
+     */
+    private static void values64x2(float[] acc, int a, int b, float[] v, int[] rows, int d0, int from, int to,
+                                   float[] w, int wt, int wt2) {
+        FloatVector a0 = FloatVector.fromArray(F, acc, a);
+        FloatVector a1 = FloatVector.fromArray(F, acc, a + 16);
+        FloatVector a2 = FloatVector.fromArray(F, acc, a + 32);
+        FloatVector a3 = FloatVector.fromArray(F, acc, a + 48);
+        FloatVector b0 = FloatVector.fromArray(F, acc, b);
+        FloatVector b1 = FloatVector.fromArray(F, acc, b + 16);
+        FloatVector b2 = FloatVector.fromArray(F, acc, b + 32);
+        FloatVector b3 = FloatVector.fromArray(F, acc, b + 48);
+        for (int i = from; i < to; i++) {
+            int o = rows[i] + d0;
+            FloatVector wv = FloatVector.broadcast(F, w[wt + i]);
+            FloatVector wv2 = FloatVector.broadcast(F, w[wt2 + i]);
+            FloatVector vv = FloatVector.fromArray(F, v, o);
+            FloatVector x = vv.fma(wv, a0);
+            IntVector bits = x.reinterpretAsInts();
+            FloatVector c = bits.and(0x7F800000).max(MIN_EXP).add(13 << 23).bitwiseBlend(bits, SIGN).reinterpretAsFloats();
+            a0 = x.add(c).sub(c);
+            x = vv.fma(wv2, b0);
+            bits = x.reinterpretAsInts();
+            c = bits.and(0x7F800000).max(MIN_EXP).add(13 << 23).bitwiseBlend(bits, SIGN).reinterpretAsFloats();
+            b0 = x.add(c).sub(c);
+            vv = FloatVector.fromArray(F, v, o + 16);
+            x = vv.fma(wv, a1);
+            bits = x.reinterpretAsInts();
+            c = bits.and(0x7F800000).max(MIN_EXP).add(13 << 23).bitwiseBlend(bits, SIGN).reinterpretAsFloats();
+            a1 = x.add(c).sub(c);
+            x = vv.fma(wv2, b1);
+            bits = x.reinterpretAsInts();
+            c = bits.and(0x7F800000).max(MIN_EXP).add(13 << 23).bitwiseBlend(bits, SIGN).reinterpretAsFloats();
+            b1 = x.add(c).sub(c);
+            vv = FloatVector.fromArray(F, v, o + 32);
+            x = vv.fma(wv, a2);
+            bits = x.reinterpretAsInts();
+            c = bits.and(0x7F800000).max(MIN_EXP).add(13 << 23).bitwiseBlend(bits, SIGN).reinterpretAsFloats();
+            a2 = x.add(c).sub(c);
+            x = vv.fma(wv2, b2);
+            bits = x.reinterpretAsInts();
+            c = bits.and(0x7F800000).max(MIN_EXP).add(13 << 23).bitwiseBlend(bits, SIGN).reinterpretAsFloats();
+            b2 = x.add(c).sub(c);
+            vv = FloatVector.fromArray(F, v, o + 48);
+            x = vv.fma(wv, a3);
+            bits = x.reinterpretAsInts();
+            c = bits.and(0x7F800000).max(MIN_EXP).add(13 << 23).bitwiseBlend(bits, SIGN).reinterpretAsFloats();
+            a3 = x.add(c).sub(c);
+            x = vv.fma(wv2, b3);
+            bits = x.reinterpretAsInts();
+            c = bits.and(0x7F800000).max(MIN_EXP).add(13 << 23).bitwiseBlend(bits, SIGN).reinterpretAsFloats();
+            b3 = x.add(c).sub(c);
+        }
+        a0.intoArray(acc, a);
+        a1.intoArray(acc, a + 16);
+        a2.intoArray(acc, a + 32);
+        a3.intoArray(acc, a + 48);
+        b0.intoArray(acc, b);
+        b1.intoArray(acc, b + 16);
+        b2.intoArray(acc, b + 32);
+        b3.intoArray(acc, b + 48);
     }
 }

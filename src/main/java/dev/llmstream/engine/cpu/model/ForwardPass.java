@@ -61,8 +61,9 @@ public final class ForwardPass {
     private final byte[] logitModes; // MatmulMode of the logit tokens (last layer attention output)
     private final byte[] single;   // all MatmulMode.SINGLE
     private final PreparedInput[] prepared = new PreparedInput[ActivationFormat.values().length];
-    private int headsPerTask = 1;   // query heads per attention task this step (see planAttention)
-    private int tasksPerToken = 1;  // attention tasks per token this step: nHead / headsPerTask
+    private int headsPerTask = 1;   // most query heads of one KV group per attention task this step (see planAttention)
+    private int tasksPerGroup = 1;  // attention tasks per KV group: ceil(groupSize / headsPerTask)
+    private int tasksPerToken = 1;  // attention tasks per token this step: nHeadKv · tasksPerGroup
     private final ThreadLocal<float[]> scores = ThreadLocal.withInitial(() -> new float[0]);
 
     // state of the current step, read by the parallel tasks below
@@ -293,15 +294,18 @@ public final class ForwardPass {
     }
 
     /**
-     * Splits a step's attention into tasks and returns how many: sets {@link #headsPerTask} and
-     * {@link #tasksPerToken} for the tasks to read. Few
-     * tokens (decode): one task per query head, so the threads stay balanced (5 KV heads on 2 threads
-     * would leave one idle for a third of the time); more tokens: one per KV head, so each K/V row is read
-     * once for its whole group. Each head's arithmetic is the same either way.
+     * Splits a step's attention into tasks and returns how many: sets {@link #headsPerTask},
+     * {@link #tasksPerGroup} and {@link #tasksPerToken} for the tasks to read. Few tokens (decode, a verify
+     * step): tasks of at most two query heads of one KV group, so the threads stay balanced (5 KV groups on 2
+     * threads would leave one idle for a third of the time) while each task still accumulates two heads'
+     * values together ({@code AttentionPasses}: two independent rounding chains, about 1.7× one head's rate);
+     * more tokens: one task per KV group, so each K/V row is read once for its whole group. Each head's
+     * arithmetic is the same either way.
      */
     private int planAttention(int tokens) {
-        headsPerTask = tokens * c.nHeadKv() < 4 * pool.parallelism() ? 1 : c.groupSize();
-        tasksPerToken = c.nHead() / headsPerTask;
+        headsPerTask = tokens * c.nHeadKv() < 4 * pool.parallelism() ? Math.min(2, c.groupSize()) : c.groupSize();
+        tasksPerGroup = (c.groupSize() + headsPerTask - 1) / headsPerTask;
+        tasksPerToken = c.nHeadKv() * tasksPerGroup;
         return tokens * tasksPerToken;
     }
 
@@ -319,9 +323,10 @@ public final class ForwardPass {
     /** Token {@code i}'s query heads of task unit {@code u}; output into row {@code outRow} of {@code attn}. */
     private void attend(int i, int u, int outRow) {
         int nPos = batch.position(i) + 1;
-        int group = headsPerTask;
-        int firstHead = u * group;
-        int g = firstHead / c.groupSize();
+        int g = u / tasksPerGroup;
+        int within = (u % tasksPerGroup) * headsPerTask;
+        int group = Math.min(headsPerTask, c.groupSize() - within);
+        int firstHead = g * c.groupSize() + within;
         float[] s = scores.get();
         int need = Math.max(Attention.scratchSize(group, c.headDim()), TiledAttention.scratchSize(group, c.headDim()));
         if (s.length < need) {
