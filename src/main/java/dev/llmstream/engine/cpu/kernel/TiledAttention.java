@@ -3,6 +3,7 @@ package dev.llmstream.engine.cpu.kernel;
 import dev.llmstream.engine.cpu.kv.KvStorage;
 import dev.llmstream.engine.cpu.tensor.Lanes;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * Causal attention of one token the way llama.cpp's CPU flash attention computes it for micro-batches of at
@@ -36,7 +37,7 @@ public final class TiledAttention {
 
     /** Scratch floats {@link #attend} needs. */
     public static int scratchSize(int group, int headDim) {
-        return headDim * KV_TILE + 2 * KV_TILE + group * (headDim + 2) + 16;
+        return headDim * KV_TILE + 2 * KV_TILE + group * (headDim + 2);
     }
 
     /**
@@ -46,14 +47,25 @@ public final class TiledAttention {
     public static void attend(float[] q, int qOff, float[] out, int outOff, int firstHead, int group, int kvHead,
                               int headDim, float[] kCache, float[] vCache, int kvDim, int[] blockTable,
                               int blockSize, int nPos, float scale, float[] scratch) {
+        attend(q, qOff, out, outOff, firstHead, group, kvHead, headDim, kCache, vCache, kvDim, blockTable, blockSize,
+                nPos, scale, scratch, true);
+    }
+
+    /**
+     * {@link #attend}; {@code chains} false keeps one head and sixteen keys at a time everywhere (the reference
+     * the tests hold the interleaved kernels to).
+     */
+    static void attend(float[] q, int qOff, float[] out, int outOff, int firstHead, int group, int kvHead,
+                       int headDim, float[] kCache, float[] vCache, int kvDim, int[] blockTable, int blockSize,
+                       int nPos, float scale, float[] scratch, boolean chains) {
         int kt = 0;                              // keys of the tile, transposed: [d][KV_TILE] (gathered only when blocks do not hold whole vector groups)
         int kq = headDim * KV_TILE;              // scores / weights of one head: [KV_TILE]
         int acc = kq + KV_TILE;                  // accumulators: [group][headDim]
         int sums = acc + group * headDim;        // S per head
         int maxes = sums + group;                // M per head
-        int park = maxes + group;                // 16 floats for a chunk sum
+        int kq2 = maxes + group;                 // scores / weights of a second head: [KV_TILE]
         java.util.Arrays.fill(scratch, acc, maxes, 0f);
-        java.util.Arrays.fill(scratch, maxes, park, Float.NEGATIVE_INFINITY);
+        java.util.Arrays.fill(scratch, maxes, kq2, Float.NEGATIVE_INFINITY);
         int kvOff = kvHead * headDim;
         // keys are stored transposed per block (KvStorage): read L consecutive keys as vectors in place when a
         // block holds whole L-key groups, else gather the tile into a transposed copy first
@@ -72,7 +84,36 @@ public final class TiledAttention {
                     }
                 }
             }
-            for (int g = 0; g < group; g++) {
+            boolean wide = chains && direct && Lanes.L == 16 && headDim % 64 == 0;
+            int g = 0;
+            if (wide) {
+                // keys of the tile's four 16-key groups (a group past n repeats the first: its scores become −∞)
+                int kb0 = keyAt(blockTable, blockSize, kvOff, kvDim, ic);
+                int kb1 = n > 16 ? keyAt(blockTable, blockSize, kvOff, kvDim, ic + 16) : kb0;
+                int kb2 = n > 32 ? keyAt(blockTable, blockSize, kvOff, kvDim, ic + 32) : kb0;
+                int kb3 = n > 48 ? keyAt(blockTable, blockSize, kvOff, kvDim, ic + 48) : kb0;
+                for (; g + 1 < group; g += 2) {
+                    int a = acc + g * headDim;
+                    scores2(q, qOff + (firstHead + g) * headDim, qOff + (firstHead + g + 1) * headDim, kCache, kb0,
+                            kb1, kb2, kb3, blockSize, scratch, kq, kq2, headDim, scale);
+                    softmaxTile(scratch, kq, n, a, headDim, sums + g, maxes + g);
+                    softmaxTile(scratch, kq2, n, a + headDim, headDim, sums + g + 1, maxes + g + 1);
+                    for (int d0 = 0; d0 < headDim; d0 += 64) {
+                        madd64x2(scratch, a + d0, a + headDim + d0, vCache, rows, d0, n, scratch, kq, kq2);
+                    }
+                }
+                if (g < group) {
+                    int a = acc + g * headDim;
+                    int qh = qOff + (firstHead + g) * headDim;
+                    scores1(q, qh, kCache, kb0, kb1, kb2, kb3, blockSize, scratch, kq, headDim, scale);
+                    softmaxTile(scratch, kq, n, a, headDim, sums + g, maxes + g);
+                    for (int d0 = 0; d0 < headDim; d0 += 64) {
+                        madd64(scratch, a + d0, vCache, rows, d0, n, scratch, kq);
+                    }
+                }
+                continue;
+            }
+            for (; g < group; g++) {
                 int qh = qOff + (firstHead + g) * headDim;
                 for (int tk = 0; tk < n; tk += Lanes.L) {
                     if (direct) {
@@ -83,30 +124,8 @@ public final class TiledAttention {
                         scores(q, qh, scratch, kt + tk, KV_TILE, scratch, kq + tk, headDim, scale);
                     }
                 }
-                float tileMax = Float.NEGATIVE_INFINITY;
-                for (int tk = 0; tk < KV_TILE; tk++) {
-                    if (tk >= n) {
-                        scratch[kq + tk] = Float.NEGATIVE_INFINITY;
-                    }
-                    tileMax = Math.max(tileMax, scratch[kq + tk]);
-                }
                 int a = acc + g * headDim;
-                float m = scratch[maxes + g];
-                float mNew = Math.max(m, tileMax);
-                if (mNew > m) {
-                    float ms = LibmExpf.expf(m - mNew);
-                    for (int d = 0; d < headDim; d++) {
-                        scratch[a + d] *= ms;
-                    }
-                    scratch[sums + g] *= ms;
-                }
-                scratch[maxes + g] = mNew;
-                Activations.expSub(scratch, kq, mNew, scratch, kq, KV_TILE);
-                double sum = 0;
-                for (int c = 0; c < KV_TILE; c += 16) {
-                    sum += reduce16(scratch, kq + c);
-                }
-                scratch[sums + g] = (float) (scratch[sums + g] + sum);
+                softmaxTile(scratch, kq, n, a, headDim, sums + g, maxes + g);
                 if (headDim % 64 == 0 && Lanes.L == 16) {
                     for (int d0 = 0; d0 < headDim; d0 += 64) {
                         madd64(scratch, a + d0, vCache, rows, d0, n, scratch, kq);
@@ -127,6 +146,100 @@ public final class TiledAttention {
                 out[o + d] = scratch[a + d] * inv;
             }
         }
+    }
+
+    private static int keyAt(int[] blockTable, int blockSize, int kvOff, int kvDim, int j) {
+        return KvStorage.keyOffset(blockTable[j / blockSize], j % blockSize, kvOff, kvDim, blockSize);
+    }
+
+    /**
+     * One head's online-softmax step over a tile whose first {@code n} scores are at {@code s[kq ..]}: scores past
+     * {@code n} become −∞; {@code M' = max(M, tile max)}; if it grew, the accumulator {@code s[a .. a+headDim)}
+     * and the sum are scaled by {@code expf(M − M')}; the scores become their weights {@code e^(s − M')} and
+     * their sum is added to {@code S} in double per 16-value chunk.
+     */
+    private static void softmaxTile(float[] s, int kq, int n, int a, int headDim, int sumAt, int maxAt) {
+        for (int tk = n; tk < KV_TILE; tk++) {
+            s[kq + tk] = Float.NEGATIVE_INFINITY;
+        }
+        // a maximum does not depend on the order it is taken in (Math.max semantics lane by lane)
+        FloatVector mx = FloatVector.fromArray(Lanes.F, s, kq);
+        for (int tk = Lanes.L; tk < KV_TILE; tk += Lanes.L) {
+            mx = mx.max(FloatVector.fromArray(Lanes.F, s, kq + tk));
+        }
+        float tileMax = mx.reduceLanes(VectorOperators.MAX);
+        float m = s[maxAt];
+        float mNew = Math.max(m, tileMax);
+        if (mNew > m) {
+            float ms = LibmExpf.expf(m - mNew);
+            for (int d = 0; d < headDim; d++) {
+                s[a + d] *= ms;
+            }
+            s[sumAt] *= ms;
+        }
+        s[maxAt] = mNew;
+        Activations.expSub(s, kq, mNew, s, kq, KV_TILE);
+        double sum = 0;
+        for (int c = 0; c < KV_TILE; c += 16) {
+            sum += Lanes.L == 16 ? Lanes.sumAt(s, kq + c) : reduce16(s, kq + c);
+        }
+        s[sumAt] = (float) (s[sumAt] + sum);
+    }
+
+    /**
+     * {@link #scores} of a whole 64-key tile for two heads ({@code qa}, {@code qb})
+     * into {@code w[outA ..]} and {@code w[outB ..]}: the four 16-key groups at {@code kb0 .. kb3} (transposed
+     * blocks, stride {@code stride}) and both heads advance together, eight independent multiply-add chains
+     * sharing each key load. One head and sixteen keys at a time is a single chain of {@code headDim} dependent
+     * multiply-adds, bound by their latency. Per key the arithmetic is unchanged: one fused step per dimension,
+     * in order, from zero, then {@code × scale}.
+     */
+    private static void scores2(float[] q, int qa, int qb, float[] k, int kb0, int kb1, int kb2, int kb3, int stride,
+                                float[] w, int outA, int outB, int headDim, float scale) {
+        FloatVector a0 = FloatVector.zero(Lanes.F), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        for (int d = 0; d < headDim; d++) {
+            int o = d * stride;
+            FloatVector k0 = FloatVector.fromArray(Lanes.F, k, kb0 + o);
+            FloatVector k1 = FloatVector.fromArray(Lanes.F, k, kb1 + o);
+            FloatVector k2 = FloatVector.fromArray(Lanes.F, k, kb2 + o);
+            FloatVector k3 = FloatVector.fromArray(Lanes.F, k, kb3 + o);
+            FloatVector x = FloatVector.broadcast(Lanes.F, q[qa + d]);
+            a0 = k0.fma(x, a0);
+            a1 = k1.fma(x, a1);
+            a2 = k2.fma(x, a2);
+            a3 = k3.fma(x, a3);
+            x = FloatVector.broadcast(Lanes.F, q[qb + d]);
+            b0 = k0.fma(x, b0);
+            b1 = k1.fma(x, b1);
+            b2 = k2.fma(x, b2);
+            b3 = k3.fma(x, b3);
+        }
+        a0.mul(scale).intoArray(w, outA);
+        a1.mul(scale).intoArray(w, outA + 16);
+        a2.mul(scale).intoArray(w, outA + 32);
+        a3.mul(scale).intoArray(w, outA + 48);
+        b0.mul(scale).intoArray(w, outB);
+        b1.mul(scale).intoArray(w, outB + 16);
+        b2.mul(scale).intoArray(w, outB + 32);
+        b3.mul(scale).intoArray(w, outB + 48);
+    }
+
+    /** {@link #scores2} for one head: four chains. */
+    private static void scores1(float[] q, int qa, float[] k, int kb0, int kb1, int kb2, int kb3, int stride,
+                                float[] w, int out, int headDim, float scale) {
+        FloatVector a0 = FloatVector.zero(Lanes.F), a1 = a0, a2 = a0, a3 = a0;
+        for (int d = 0; d < headDim; d++) {
+            int o = d * stride;
+            FloatVector x = FloatVector.broadcast(Lanes.F, q[qa + d]);
+            a0 = FloatVector.fromArray(Lanes.F, k, kb0 + o).fma(x, a0);
+            a1 = FloatVector.fromArray(Lanes.F, k, kb1 + o).fma(x, a1);
+            a2 = FloatVector.fromArray(Lanes.F, k, kb2 + o).fma(x, a2);
+            a3 = FloatVector.fromArray(Lanes.F, k, kb3 + o).fma(x, a3);
+        }
+        a0.mul(scale).intoArray(w, out);
+        a1.mul(scale).intoArray(w, out + 16);
+        a2.mul(scale).intoArray(w, out + 32);
+        a3.mul(scale).intoArray(w, out + 48);
     }
 
     /**
@@ -167,6 +280,47 @@ public final class TiledAttention {
         a3.intoArray(acc, a + 48);
     }
 
+    /**
+     * {@link #madd64} for two heads ({@code acc[a ..]} with weights {@code w[kq ..]}, {@code acc[b ..]} with
+     * {@code w[kq2 ..]}): each V vector loaded once, eight independent multiply-add chains.
+     */
+    private static void madd64x2(float[] acc, int a, int b, float[] v, int[] rows, int d0, int n, float[] w, int kq,
+                                 int kq2) {
+        FloatVector a0 = FloatVector.fromArray(Lanes.F, acc, a);
+        FloatVector a1 = FloatVector.fromArray(Lanes.F, acc, a + 16);
+        FloatVector a2 = FloatVector.fromArray(Lanes.F, acc, a + 32);
+        FloatVector a3 = FloatVector.fromArray(Lanes.F, acc, a + 48);
+        FloatVector b0 = FloatVector.fromArray(Lanes.F, acc, b);
+        FloatVector b1 = FloatVector.fromArray(Lanes.F, acc, b + 16);
+        FloatVector b2 = FloatVector.fromArray(Lanes.F, acc, b + 32);
+        FloatVector b3 = FloatVector.fromArray(Lanes.F, acc, b + 48);
+        for (int tk = 0; tk < n; tk++) {
+            int o = rows[tk] + d0;
+            FloatVector wa = FloatVector.broadcast(Lanes.F, w[kq + tk]);
+            FloatVector wb = FloatVector.broadcast(Lanes.F, w[kq2 + tk]);
+            FloatVector v0 = FloatVector.fromArray(Lanes.F, v, o);
+            FloatVector v1 = FloatVector.fromArray(Lanes.F, v, o + 16);
+            FloatVector v2 = FloatVector.fromArray(Lanes.F, v, o + 32);
+            FloatVector v3 = FloatVector.fromArray(Lanes.F, v, o + 48);
+            a0 = v0.fma(wa, a0);
+            a1 = v1.fma(wa, a1);
+            a2 = v2.fma(wa, a2);
+            a3 = v3.fma(wa, a3);
+            b0 = v0.fma(wb, b0);
+            b1 = v1.fma(wb, b1);
+            b2 = v2.fma(wb, b2);
+            b3 = v3.fma(wb, b3);
+        }
+        a0.intoArray(acc, a);
+        a1.intoArray(acc, a + 16);
+        a2.intoArray(acc, a + 32);
+        a3.intoArray(acc, a + 48);
+        b0.intoArray(acc, b);
+        b1.intoArray(acc, b + 16);
+        b2.intoArray(acc, b + 32);
+        b3.intoArray(acc, b + 48);
+    }
+
     /** {@code acc[a + d] = fma(v[row + d], w, acc[a + d])}. */
     private static void madd(float[] acc, int a, float[] v, int row, int n, float w) {
         FloatVector wv = FloatVector.broadcast(Lanes.F, w);
@@ -175,7 +329,10 @@ public final class TiledAttention {
         }
     }
 
-    /** {@code _mm512_reduce_add_ps} of 16 values, as GCC expands it. */
+    /**
+     * {@code _mm512_reduce_add_ps} of 16 values, as GCC expands it: {@code ((x0+x8)+(x4+x12)) + ((x2+x10)+(x6+x14))
+     * + …}, the same tree as {@link Lanes#sumAt}, which does it with vector rotations where lanes are 16.
+     */
     private static float reduce16(float[] x, int o) {
         float u0 = (x[o] + x[o + 8]) + (x[o + 4] + x[o + 12]);
         float u1 = (x[o + 1] + x[o + 9]) + (x[o + 5] + x[o + 13]);

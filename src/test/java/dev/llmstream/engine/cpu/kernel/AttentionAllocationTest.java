@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
  * Once compiled, the one-query attention allocates nothing per call: the pass-structured kernel
  * ({@link AttentionPasses}) keeps its accumulators in registers, and a vector C2 fails to keep there is
  * boxed on the heap every position. Head size 64 (the golden models' heads are smaller, so the
- * forward-pass guard does not reach this path).
+ * forward-pass guard does not reach this path). The same for the tiled prefill attention ({@link TiledAttention}),
+ * which that guard's short prompts do not reach either.
  */
 @Tag("allocation") // runs in its own JVM (pom.xml, execution allocation-tests)
 class AttentionAllocationTest {
@@ -56,5 +57,39 @@ class AttentionAllocationTest {
             perCall = (THREADS.getCurrentThreadAllocatedBytes() - before) / 400;
         }
         assertThat(perCall).as("bytes allocated per attention call after warm-up").isZero();
+    }
+    @Test
+    void compiledTiledAttentionAllocatesNothing() {
+        int headDim = 64;
+        SplittableRandom rnd = new SplittableRandom(6);
+        int kvDim = 2 * headDim;
+        int nPos = 300;
+        int[] table = new int[(nPos + 15) / 16];
+        for (int i = 0; i < table.length; i++) {
+            table[i] = table.length - 1 - i;
+        }
+        float[] k = new float[table.length * 16 * kvDim];
+        float[] v = new float[k.length];
+        for (int i = 0; i < k.length; i++) {
+            k[i] = F16.round((float) rnd.nextDouble(-1, 1));
+            v[i] = F16.round((float) rnd.nextDouble(-1, 1));
+        }
+        float[] q = new float[6 * headDim];
+        for (int i = 0; i < q.length; i++) {
+            q[i] = (float) rnd.nextDouble(-1, 1);
+        }
+        float[] out = new float[q.length];
+        float[] scratch = new float[TiledAttention.scratchSize(3, headDim)];
+        long perCall = Long.MAX_VALUE;
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (perCall > 0 && System.nanoTime() < deadline) {
+            long before = THREADS.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 200; i++) {
+                // a group of three: two heads together, then one alone; full and partial tiles
+                TiledAttention.attend(q, 0, out, 0, 3, 3, 1, headDim, k, v, kvDim, table, 16, nPos - i, 0.125f, scratch);
+            }
+            perCall = (THREADS.getCurrentThreadAllocatedBytes() - before) / 200;
+        }
+        assertThat(perCall).as("bytes allocated per tiled attention call after warm-up").isZero();
     }
 }
