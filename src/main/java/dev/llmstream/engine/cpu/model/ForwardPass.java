@@ -82,6 +82,9 @@ public final class ForwardPass {
     private final ComputePool.Task addLogitTask = this::addLogit;
     private final ComputePool.Task ffnNormLogitTask = this::ffnNormLogit;
     private final ComputePool.Task swigluTask = this::swiglu;
+    private final ComputePool.Task prepareTask = this::prepareRow;
+    private float[] prepareSrc;        // the rows prepareTask converts
+    private PreparedInput prepareDst;
     private final ComputePool.Task finalNormTask = this::finalNorm;
 
     public ForwardPass(ModelWeights weights, KvStorage kv, ComputePool pool, int maxTokens, int maxLogits) {
@@ -197,8 +200,17 @@ public final class ForwardPass {
     private PreparedInput input(float[] src, int t, byte[] tokenModes, WeightMatrix w) {
         ActivationFormat f = w.activationFormat();
         PreparedInput dst = prepared[f.ordinal()];
-        ActivationQuantizer.prepare(f, src, t, w.cols(), tokenModes, dst);
+        ActivationQuantizer.begin(f, t, w.cols(), tokenModes, dst);
+        prepareSrc = src;
+        prepareDst = dst;
+        parallelPerToken(t, prepareTask); // rows are independent; serial, a prefill's quantization idled a thread
+        prepareSrc = null;
+        prepareDst = null;
         return dst;
+    }
+
+    private void prepareRow(int i) {
+        ActivationQuantizer.prepareRow(prepareSrc, i, prepareDst);
     }
 
     /** {@link #input} for a second matrix reading the same source: reuses {@code done} if formats agree. */
