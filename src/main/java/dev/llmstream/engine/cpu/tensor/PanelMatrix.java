@@ -213,9 +213,13 @@ abstract class PanelMatrix extends BlockMatrix {
             }
             return;
         }
-        // decode-sized batches: panel groups outermost, so the weights stream from memory once
+        // decode-sized batches: panel groups outermost, so the weights stream from memory once. Past the last whole
+        // group, panels go in quad-kernel pairs where there is one: a 960-row matrix ends in 4 lone panels per
+        // 128-row group boundary, and one panel at a time has no quad kernel (16 tokens then took 8 pair passes)
+        int qp = quadPanels();
         for (int p = p0; p < p1; ) {
-            int g = decodeGroup(false) <= p1 - p ? decodeGroup(false) : 1;
+            int rest = p1 - p;
+            int g = decodeGroup(false) <= rest ? decodeGroup(false) : qp > 0 && n >= 3 && rest >= qp ? qp : 1;
             decode(p, g, x, 0, n, res, park, out, ldOut, rowStart, rowEnd);
             p += g;
         }
