@@ -30,6 +30,8 @@ public final class TiledAttention {
     public static final int Q_TILE = 64;
     /** {@code GGML_FA_TILE_KV}. */
     static final int KV_TILE = 64;
+    /** Query tokens {@link #attendBlock} takes at once. */
+    public static final int Q_BLOCK = 4;
 
     private static final ThreadLocal<int[]> ROWS = ThreadLocal.withInitial(() -> new int[KV_TILE]);
 
@@ -144,6 +146,95 @@ public final class TiledAttention {
             int a = acc + g * headDim;
             for (int d = 0; d < headDim; d++) {
                 out[o + d] = scratch[a + d] * inv;
+            }
+        }
+    }
+
+    /** Whether {@link #attendBlock} serves {@code headDim} and {@code blockSize} on this machine. */
+    public static boolean blocks(int headDim, int blockSize) {
+        return Lanes.L == 16 && headDim % 64 == 0 && blockSize % 16 == 0;
+    }
+
+    /** Scratch floats {@link #attendBlock} needs. */
+    public static int blockScratchSize(int group, int headDim) {
+        return 2 * KV_TILE + Q_BLOCK * group * (headDim + 2);
+    }
+
+    /**
+     * {@link #attend} for {@code count} (1 to {@link #Q_BLOCK}) query tokens of one sequence: token {@code j}'s
+     * queries at {@code q[qOff + j·stride ..]}, its outputs at {@code out[outOff + j·stride ..]}, its keys
+     * {@code [0, nPos[j])}. Each 64-key tile is taken by every token in turn while it is in cache. One token at a
+     * time re-read the whole K/V history per token: at a 3000-token prompt that is hundreds of GB per prefill,
+     * and attention, though at the FMA rate per key, ran several times slower than that rate. Per token the
+     * arithmetic is {@link #attend}'s, so the bits are the same (keys past a token's own range are read and
+     * given −∞ scores, as in a partial tile). Needs {@link #blocks}.
+     */
+    public static void attendBlock(float[] q, int qOff, int stride, float[] out, int outOff, int count, int[] nPos,
+                                   int firstHead, int group, int kvHead, int headDim, float[] kCache,
+                                   float[] vCache, int kvDim, int[] blockTable, int blockSize, float scale,
+                                   float[] scratch) {
+        int kq = 0;                               // scores / weights of one head: [KV_TILE]
+        int kq2 = KV_TILE;                        // of a second head
+        int state = 2 * KV_TILE;                  // per token: accumulators [group][headDim], S [group], M [group]
+        int per = group * (headDim + 2);
+        int maxPos = 0;
+        for (int j = 0; j < count; j++) {
+            int base = state + j * per;
+            java.util.Arrays.fill(scratch, base, base + group * (headDim + 1), 0f);
+            java.util.Arrays.fill(scratch, base + group * (headDim + 1), base + per, Float.NEGATIVE_INFINITY);
+            maxPos = Math.max(maxPos, nPos[j]);
+        }
+        int kvOff = kvHead * headDim;
+        int[] rows = ROWS.get();
+        for (int ic = 0; ic < maxPos; ic += KV_TILE) {
+            int nTile = Math.min(KV_TILE, maxPos - ic);
+            KvStorage.valueRows(blockTable, blockSize, kvDim, kvOff, ic, nTile, rows);
+            int kb0 = keyAt(blockTable, blockSize, kvOff, kvDim, ic);
+            int kb1 = nTile > 16 ? keyAt(blockTable, blockSize, kvOff, kvDim, ic + 16) : kb0;
+            int kb2 = nTile > 32 ? keyAt(blockTable, blockSize, kvOff, kvDim, ic + 32) : kb0;
+            int kb3 = nTile > 48 ? keyAt(blockTable, blockSize, kvOff, kvDim, ic + 48) : kb0;
+            for (int j = 0; j < count; j++) {
+                int n = Math.min(KV_TILE, nPos[j] - ic);
+                if (n <= 0) {
+                    continue;
+                }
+                int acc = state + j * per;
+                int sums = acc + group * headDim;
+                int maxes = sums + group;
+                int qj = qOff + j * stride;
+                int g = 0;
+                for (; g + 1 < group; g += 2) {
+                    int a = acc + g * headDim;
+                    scores2(q, qj + (firstHead + g) * headDim, qj + (firstHead + g + 1) * headDim, kCache, kb0, kb1,
+                            kb2, kb3, blockSize, scratch, kq, kq2, headDim, scale);
+                    softmaxTile(scratch, kq, n, a, headDim, sums + g, maxes + g);
+                    softmaxTile(scratch, kq2, n, a + headDim, headDim, sums + g + 1, maxes + g + 1);
+                    for (int d0 = 0; d0 < headDim; d0 += 64) {
+                        madd64x2(scratch, a + d0, a + headDim + d0, vCache, rows, d0, n, scratch, kq, kq2);
+                    }
+                }
+                if (g < group) {
+                    int a = acc + g * headDim;
+                    scores1(q, qj + (firstHead + g) * headDim, kCache, kb0, kb1, kb2, kb3, blockSize, scratch, kq,
+                            headDim, scale);
+                    softmaxTile(scratch, kq, n, a, headDim, sums + g, maxes + g);
+                    for (int d0 = 0; d0 < headDim; d0 += 64) {
+                        madd64(scratch, a + d0, vCache, rows, d0, n, scratch, kq);
+                    }
+                }
+            }
+        }
+        for (int j = 0; j < count; j++) {
+            int acc = state + j * per;
+            int sums = acc + group * headDim;
+            for (int g = 0; g < group; g++) {
+                float s = scratch[sums + g];
+                float inv = s == 0f ? 0f : 1f / s;
+                int o = outOff + j * stride + (firstHead + g) * headDim;
+                int a = acc + g * headDim;
+                for (int d = 0; d < headDim; d++) {
+                    out[o + d] = scratch[a + d] * inv;
+                }
             }
         }
     }

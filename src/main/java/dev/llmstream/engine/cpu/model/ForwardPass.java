@@ -65,6 +65,7 @@ public final class ForwardPass {
     private int tasksPerGroup = 1;  // attention tasks per KV group: ceil(groupSize / headsPerTask)
     private int tasksPerToken = 1;  // attention tasks per token this step: nHeadKv · tasksPerGroup
     private final ThreadLocal<float[]> scores = ThreadLocal.withInitial(() -> new float[0]);
+    private final ThreadLocal<int[]> blockPositions = ThreadLocal.withInitial(() -> new int[TiledAttention.Q_BLOCK]);
 
     // state of the current step, read by the parallel tasks below
     private ForwardBatch batch;
@@ -323,7 +324,58 @@ public final class ForwardPass {
 
     private void attention(int task) {
         int i = task / tasksPerToken;
+        if (blockedTiled(i)) {
+            // prompt tokens of one sequence in blocks: the first token's task takes the block (the K/V history is
+            // read once per block instead of once per token); the other tokens' tasks have nothing to do
+            if (blockLeader(i)) {
+                attendBlock(i, task % tasksPerToken);
+            }
+            return;
+        }
         attend(i, task % tasksPerToken, i);
+    }
+
+    /** Token {@code i} takes the tiled attention in query blocks ({@link TiledAttention#attendBlock}). */
+    private boolean blockedTiled(int i) {
+        return MatmulMode.attnTiled(modes[i]) && TiledAttention.blocks(c.headDim(), kv.blockSize());
+    }
+
+    /**
+     * Token {@code i} (tiled) starts a block: every {@link TiledAttention#Q_BLOCK}-th token of the step, and any token
+     * whose predecessor is of another sequence or not tiled.
+     */
+    private boolean blockLeader(int i) {
+        return i % TiledAttention.Q_BLOCK == 0 || !blockedTiled(i - 1) || batch.sequence(i - 1) != batch.sequence(i);
+    }
+
+    /** The block led by token {@code i}: its KV group's heads of task unit {@code u}, outputs in rows {@code i ..}. */
+    private void attendBlock(int i, int u) {
+        int count = 1;
+        while (count < TiledAttention.Q_BLOCK && i + count < batch.size() && blockedTiled(i + count)
+                && !blockLeader(i + count)) {
+            count++;
+        }
+        int[] nPos = blockPositions.get();
+        for (int j = 0; j < count; j++) {
+            nPos[j] = batch.position(i + j) + 1;
+        }
+        int g = u / tasksPerGroup;
+        int within = (u % tasksPerGroup) * headsPerTask;
+        int group = Math.min(headsPerTask, c.groupSize() - within);
+        float[] s = scratch(TiledAttention.blockScratchSize(group, c.headDim()));
+        TiledAttention.attendBlock(qRaw, i * c.qDim(), c.qDim(), attn, i * c.qDim(), count, nPos,
+                g * c.groupSize() + within, group, g, c.headDim(), kv.keys(layerIndex), kv.values(layerIndex),
+                c.kvDim(), batch.blockTable(batch.sequence(i)), kv.blockSize(), attnScale, s);
+    }
+
+    /** This thread's attention scratch, at least {@code need} floats. */
+    private float[] scratch(int need) {
+        float[] s = scores.get();
+        if (s.length < need) {
+            s = new float[need];
+            scores.set(s);
+        }
+        return s;
     }
 
     /** Last layer: logit token {@code j = task / tasksPerToken}'s heads, output in compact row {@code j}. */
@@ -339,12 +391,8 @@ public final class ForwardPass {
         int within = (u % tasksPerGroup) * headsPerTask;
         int group = Math.min(headsPerTask, c.groupSize() - within);
         int firstHead = g * c.groupSize() + within;
-        float[] s = scores.get();
-        int need = Math.max(Attention.scratchSize(group, c.headDim()), TiledAttention.scratchSize(group, c.headDim()));
-        if (s.length < need) {
-            s = new float[need];
-            scores.set(s);
-        }
+        float[] s = scratch(Math.max(Attention.scratchSize(group, c.headDim()),
+                TiledAttention.scratchSize(group, c.headDim())));
         if (MatmulMode.attnTiled(modes[i]) && c.headDim() % 16 == 0) {
             TiledAttention.attend(qRaw, i * c.qDim(), attn, outRow * c.qDim(), firstHead, group, g, c.headDim(),
                     kv.keys(layerIndex), kv.values(layerIndex), c.kvDim(), batch.blockTable(batch.sequence(i)),

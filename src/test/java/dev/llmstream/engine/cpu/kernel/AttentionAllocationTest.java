@@ -79,7 +79,9 @@ class AttentionAllocationTest {
             q[i] = (float) rnd.nextDouble(-1, 1);
         }
         float[] out = new float[q.length];
-        float[] scratch = new float[TiledAttention.scratchSize(3, headDim)];
+        float[] scratch = new float[Math.max(TiledAttention.scratchSize(3, headDim),
+                TiledAttention.blockScratchSize(3, headDim))];
+        int[] positions = new int[TiledAttention.Q_BLOCK];
         long perCall = Long.MAX_VALUE;
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (perCall > 0 && System.nanoTime() < deadline) {
@@ -87,8 +89,14 @@ class AttentionAllocationTest {
             for (int i = 0; i < 200; i++) {
                 // a group of three: two heads together, then one alone; full and partial tiles
                 TiledAttention.attend(q, 0, out, 0, 3, 3, 1, headDim, k, v, kvDim, table, 16, nPos - i, 0.125f, scratch);
+                // and a block of prompt tokens (the forward pass's path for them)
+                for (int j = 0; j < positions.length; j++) {
+                    positions[j] = nPos - i - 3 + j;
+                }
+                TiledAttention.attendBlock(q, 0, 0, out, 0, 1 + i % positions.length, positions, 3, 3, 1, headDim, k, v,
+                        kvDim, table, 16, 0.125f, scratch);
             }
-            perCall = (THREADS.getCurrentThreadAllocatedBytes() - before) / 200;
+            perCall = (THREADS.getCurrentThreadAllocatedBytes() - before) / 400;
         }
         assertThat(perCall).as("bytes allocated per tiled attention call after warm-up").isZero();
     }

@@ -64,4 +64,47 @@ class TiledAttentionTest {
         }
         return a;
     }
+    @ParameterizedTest(name = "headDim {0}, group {1}, first nPos {2}, tokens {3}")
+    @CsvSource({"64, 3, 64, 4", "64, 3, 126, 4", "64, 2, 1, 3", "128, 3, 300, 4", "64, 1, 200, 2", "64, 4, 63, 1"})
+    void aBlockOfQueriesMatchesOneQueryAtATime(int headDim, int group, int firstPos, int count) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(TiledAttention.blocks(headDim, 16), "needs 16-lane vectors");
+        SplittableRandom rnd = new SplittableRandom(41L * firstPos + headDim + group + count);
+        int blockSize = 16;
+        int nKvHeads = 2;
+        int kvHead = 1;
+        int kvDim = nKvHeads * headDim;
+        int nHead = group * nKvHeads;
+        int qDim = nHead * headDim;
+        int maxPos = firstPos + count - 1;
+        int blocks = (maxPos + blockSize - 1) / blockSize + 2;
+        int[] table = new int[blocks];
+        for (int i = 0; i < blocks; i++) {
+            table[i] = (i * 5 + 3) % blocks;
+        }
+        float[] k = f16Values(blocks * blockSize * kvDim, rnd, 1.5);
+        float[] v = f16Values(blocks * blockSize * kvDim, rnd, 1.0);
+        float[] q = new float[count * qDim];
+        for (int i = 0; i < q.length; i++) {
+            q[i] = (float) rnd.nextDouble(-0.9, 0.9);
+        }
+        q[2 * qDim / 3] = 6f;
+        int[] nPos = new int[count];
+        for (int j = 0; j < count; j++) {
+            nPos[j] = firstPos + j; // consecutive prompt tokens, causal
+        }
+        float scale = (float) (1 / Math.sqrt(headDim));
+        float[] expected = new float[count * qDim];
+        float[] actual = new float[count * qDim];
+        for (int j = 0; j < count; j++) {
+            TiledAttention.attend(q, j * qDim, expected, j * qDim, kvHead * group, group, kvHead, headDim, k, v, kvDim,
+                    table, blockSize, nPos[j], scale, new float[TiledAttention.scratchSize(group, headDim)]);
+        }
+        TiledAttention.attendBlock(q, 0, qDim, actual, 0, count, nPos, kvHead * group, group, kvHead, headDim, k, v,
+                kvDim, table, blockSize, scale, new float[TiledAttention.blockScratchSize(group, headDim)]);
+        for (int i = 0; i < actual.length; i++) {
+            assertThat(Float.floatToRawIntBits(actual[i])).as("output %d", i)
+                    .isEqualTo(Float.floatToRawIntBits(expected[i]));
+        }
+        assertThat(expected[kvHead * group * headDim]).isNotZero();
+    }
 }
