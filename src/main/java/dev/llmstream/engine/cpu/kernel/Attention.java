@@ -67,19 +67,11 @@ public final class Attention {
     static void attend(float[] q, int qOff, float[] out, int outOff, int firstHead, int group, int kvHead,
                        int headDim, float[] kCache, float[] vCache, int kvDim, int[] blockTable,
                        int blockSize, int nPos, float scale, boolean split, float[] scratch, boolean passes) {
-        int nKv = Math.max(KV_PAD, (nPos + KV_PAD - 1) / KV_PAD * KV_PAD);
+        int nKv = paddedKv(nPos);
         if (!split || nKv < SPLIT_MIN_KV) {
             chunk(q, qOff, firstHead, group, kvHead, headDim, kCache, vCache, kvDim, blockTable, blockSize, 0, nPos,
                     scale, scratch, 0, passes);
-            for (int g = 0; g < group; g++) {
-                float sum = scratch[group * headDim + g];
-                float inv = sum == 0f ? 0f : 1f / sum;
-                int o = outOff + (firstHead + g) * headDim;
-                int acc = g * headDim;
-                for (int d = 0; d < headDim; d++) {
-                    out[o + d] = scratch[acc + d] * inv;
-                }
-            }
+            normalize(scratch, 0, group, headDim, out, outOff + firstHead * headDim);
             return;
         }
         // ggml_compute_forward_flash_attn_ext_f16, split-KV path: each of the reference's threads runs the
@@ -90,13 +82,87 @@ public final class Attention {
                 scale, scratch, 0, passes);
         chunk(q, qOff, firstHead, group, kvHead, headDim, kCache, vCache, kvDim, blockTable, blockSize, half, nPos,
                 scale, scratch, b, passes);
+        mergeHalves(scratch, 0, b, group, headDim, out, outOff + firstHead * headDim);
+    }
+
+    /**
+     * {@link #attend} for {@code count} consecutive tokens of one sequence, each alone in its micro-batch in the
+     * reference (decode, speculative verify: {@code split} true) or all in one ({@code split} false): token
+     * {@code j} at position {@code nPos0 − 1 + j}, its queries at {@code q[qOff + j·stride ..]} and outputs at
+     * {@code out[outOff + j·stride ..]}. The tokens share the passes over keys and values
+     * ({@link AttentionPasses#chunkBlock}), so the history is read once per block rather than per token; per token
+     * the operations, and so the bits, are {@link #attend}'s. Tokens whose padded KV lengths differ (a block
+     * across a multiple of {@link #KV_PAD}) and shapes {@link AttentionPasses} does not serve go one at a time.
+     *
+     * @param scratch at least {@link #blockScratchSize} floats
+     */
+    public static void attendBlock(float[] q, int qOff, int stride, float[] out, int outOff, int count, int nPos0,
+                                   int firstHead, int group, int kvHead, int headDim, float[] kCache,
+                                   float[] vCache, int kvDim, int[] blockTable, int blockSize, float scale,
+                                   boolean split, float[] scratch) {
+        int nKv = paddedKv(nPos0);
+        if (!AttentionPasses.applies(headDim, blockSize) || paddedKv(nPos0 + count - 1) != nKv) {
+            for (int j = 0; j < count; j++) {
+                attend(q, qOff + j * stride, out, outOff + j * stride, firstHead, group, kvHead, headDim, kCache,
+                        vCache, kvDim, blockTable, blockSize, nPos0 + j, scale, split, scratch);
+            }
+            return;
+        }
+        int b = group * (headDim + 2);
+        int work = count * 2 * b;
+        int heads = firstHead * headDim;
+        if (!split || nKv < SPLIT_MIN_KV) {
+            AttentionPasses.chunkBlock(q, qOff, stride, count, firstHead, group, kvHead, headDim, kCache, vCache, kvDim,
+                    blockTable, blockSize, 0, nPos0, 1, scale, scratch, 0, 2 * b, work);
+            for (int j = 0; j < count; j++) {
+                normalize(scratch, j * 2 * b, group, headDim, out, outOff + j * stride + heads);
+            }
+            return;
+        }
+        int half = (nKv + REFERENCE_THREADS - 1) / REFERENCE_THREADS;
+        AttentionPasses.chunkBlock(q, qOff, stride, count, firstHead, group, kvHead, headDim, kCache, vCache, kvDim,
+                blockTable, blockSize, 0, half, 0, scale, scratch, 0, 2 * b, work);
+        AttentionPasses.chunkBlock(q, qOff, stride, count, firstHead, group, kvHead, headDim, kCache, vCache, kvDim,
+                blockTable, blockSize, half, nPos0, 1, scale, scratch, b, 2 * b, work);
+        for (int j = 0; j < count; j++) {
+            mergeHalves(scratch, j * 2 * b, j * 2 * b + b, group, headDim, out, outOff + j * stride + heads);
+        }
+    }
+
+    /** Scratch floats {@link #attendBlock} needs for blocks of up to {@code count} tokens. */
+    public static int blockScratchSize(int count, int group, int headDim) {
+        return count * 2 * group * (headDim + 2) + Math.max(AttentionPasses.WORK, headDim);
+    }
+
+    /** The KV length llama.cpp attends over for {@code nPos} positions. */
+    private static int paddedKv(int nPos) {
+        return Math.max(KV_PAD, (nPos + KV_PAD - 1) / KV_PAD * KV_PAD);
+    }
+
+    /** One range's heads ({@link #chunk} state at {@code base}) divided by their sums into {@code out[o ..]}. */
+    private static void normalize(float[] scratch, int base, int group, int headDim, float[] out, int o) {
+        for (int g = 0; g < group; g++) {
+            float sum = scratch[base + group * headDim + g];
+            float inv = sum == 0f ? 0f : 1f / sum;
+            int acc = base + g * headDim;
+            for (int d = 0; d < headDim; d++) {
+                out[o + g * headDim + d] = scratch[acc + d] * inv;
+            }
+        }
+    }
+
+    /**
+     * The split path's two partial states (at {@code b0} then {@code b1}) merged in order, as
+     * {@code ggml_flash_attn_ext_reduce_partials} does, into {@code out[o ..]}.
+     */
+    private static void mergeHalves(float[] scratch, int b0, int b1, int group, int headDim, float[] out, int o) {
         for (int g = 0; g < group; g++) {
             float mFinal = Float.NEGATIVE_INFINITY;
             float sFinal = 0f;
-            int o = outOff + (firstHead + g) * headDim;
-            java.util.Arrays.fill(out, o, o + headDim, 0f);
+            int og = o + g * headDim;
+            java.util.Arrays.fill(out, og, og + headDim, 0f);
             for (int c = 0; c < 2; c++) {
-                int base = c * b;
+                int base = c == 0 ? b0 : b1;
                 float sc = scratch[base + group * headDim + g];
                 float mc = scratch[base + group * headDim + group + g];
                 if (sc == 0f) {
@@ -107,7 +173,7 @@ public final class Attention {
                 float scaleNew = LibmExpf.expf(mc - mNew);
                 int acc = base + g * headDim;
                 for (int d = 0; d < headDim; d++) {
-                    out[o + d] = merge(out[o + d], scaleOld, scratch[acc + d], scaleNew);
+                    out[og + d] = merge(out[og + d], scaleOld, scratch[acc + d], scaleNew);
                 }
                 sFinal = merge(sFinal, scaleOld, sc, scaleNew);
                 mFinal = mNew;
@@ -115,7 +181,7 @@ public final class Attention {
             if (sFinal != 0f) {
                 float inv = 1f / sFinal;
                 for (int d = 0; d < headDim; d++) {
-                    out[o + d] *= inv;
+                    out[og + d] *= inv;
                 }
             }
         }

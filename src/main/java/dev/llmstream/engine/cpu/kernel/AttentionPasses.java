@@ -61,10 +61,26 @@ final class AttentionPasses {
     static void chunk(float[] q, int qOff, int firstHead, int group, int kvHead, int headDim, float[] kCache,
                       float[] vCache, int kvDim, int[] blockTable, int blockSize, int from, int to, float scale,
                       float[] scratch, int base, int work) {
-        int sumOff = base + group * headDim;
-        int maxOff = sumOff + group;
-        java.util.Arrays.fill(scratch, base, sumOff + group, 0f);
-        java.util.Arrays.fill(scratch, maxOff, maxOff + group, Float.NEGATIVE_INFINITY);
+        chunkBlock(q, qOff, 0, 1, firstHead, group, kvHead, headDim, kCache, vCache, kvDim, blockTable, blockSize,
+                from, to, 0, scale, scratch, base, 0, work);
+    }
+
+    /**
+     * {@link #chunk} for {@code count} queries of one sequence at once: query {@code j} at {@code q[qOff + j·qStride ..]}
+     * over positions {@code [from, to + j·toStep)}, its state at {@code scratch[base + j·baseStride ..]}. Each tile of
+     * keys and values is used by every query in turn while it is in cache (a speculative verify step's queries
+     * each re-read the whole history otherwise). Per query the operations are {@link #chunk}'s.
+     */
+    static void chunkBlock(float[] q, int qOff, int qStride, int count, int firstHead, int group, int kvHead,
+                           int headDim, float[] kCache, float[] vCache, int kvDim, int[] blockTable, int blockSize,
+                           int from, int to, int toStep, float scale, float[] scratch, int base, int baseStride,
+                           int work) {
+        for (int j = 0; j < count; j++) {
+            int b = base + j * baseStride;
+            int maxOff = b + group * headDim + group;
+            java.util.Arrays.fill(scratch, b, maxOff, 0f);
+            java.util.Arrays.fill(scratch, maxOff, maxOff + group, Float.NEGATIVE_INFINITY);
+        }
         int sc = work;
         int wt = work + TILE;
         int rs = work + 2 * TILE;
@@ -73,56 +89,72 @@ final class AttentionPasses {
         int st = work + 5 * TILE;
         int[] rows = ROWS.get();
         int kvOff = kvHead * headDim;
-        for (int t0 = from; t0 < to; t0 += TILE) {
-            int n = Math.min(TILE, to - t0);
-            KvStorage.valueRows(blockTable, blockSize, kvDim, kvOff, t0, n, rows);
-            int g = 0;
-            for (; g + 1 < group; g += 2) {
-                // two heads of the group together: their V accumulation shares each V row and runs two independent
-                // chains of F16-rounded multiply-adds, where one head alone waits on its chain's latency
-                tileWeights(q, qOff + (firstHead + g) * headDim, headDim, kCache, kvDim, kvOff, blockTable, blockSize,
-                        t0, n, scale, scratch, sc, wt, rs, st, sumOff + g, maxOff + g);
-                tileWeights(q, qOff + (firstHead + g + 1) * headDim, headDim, kCache, kvDim, kvOff, blockTable,
-                        blockSize, t0, n, scale, scratch, sc, wt2, rs2, st, sumOff + g + 1, maxOff + g + 1);
-                int acc = base + g * headDim;
-                int acc2 = acc + headDim;
-                for (int i = 0; i < n; ) {
-                    float ms = scratch[rs + i];
-                    float ms2 = scratch[rs2 + i];
-                    if (ms != 1f) {
-                        Attention.scaleF16(scratch, acc, headDim, ms);
-                    }
-                    if (ms2 != 1f) {
-                        Attention.scaleF16(scratch, acc2, headDim, ms2);
-                    }
-                    int e = i + 1;
-                    while (e < n && scratch[rs + e] == 1f && scratch[rs2 + e] == 1f) {
-                        e++;
-                    }
-                    for (int d0 = 0; d0 < headDim; d0 += 64) {
-                        values64x2(scratch, acc + d0, acc2 + d0, vCache, rows, d0, i, e, scratch, wt, wt2);
-                    }
-                    i = e;
+        int last = to + (count - 1) * toStep;
+        for (int t0 = from; t0 < last; t0 += TILE) {
+            KvStorage.valueRows(blockTable, blockSize, kvDim, kvOff, t0, Math.min(TILE, last - t0), rows);
+            for (int j = 0; j < count; j++) {
+                int n = Math.min(TILE, to + j * toStep - t0);
+                if (n > 0) {
+                    int b = base + j * baseStride;
+                    tile(q, qOff + j * qStride, firstHead, group, headDim, kCache, vCache, kvDim, kvOff, blockTable,
+                            blockSize, t0, n, scale, scratch, b, b + group * headDim, b + group * headDim + group,
+                            rows, sc, wt, rs, wt2, rs2, st);
                 }
             }
-            if (g < group) {
-                tileWeights(q, qOff + (firstHead + g) * headDim, headDim, kCache, kvDim, kvOff, blockTable, blockSize,
-                        t0, n, scale, scratch, sc, wt, rs, st, sumOff + g, maxOff + g);
-                int acc = base + g * headDim;
-                for (int i = 0; i < n; ) {
-                    float ms = scratch[rs + i];
-                    if (ms != 1f) {
-                        Attention.scaleF16(scratch, acc, headDim, ms);
-                    }
-                    int e = i + 1;
-                    while (e < n && scratch[rs + e] == 1f) {
-                        e++;
-                    }
-                    for (int d0 = 0; d0 < headDim; d0 += 64) {
-                        values64(scratch, acc + d0, vCache, rows, d0, i, e, scratch, wt);
-                    }
-                    i = e;
+        }
+    }
+
+    /** One query's heads over the tile's first {@code n} positions (from {@code t0}): scores, weights, values. */
+    private static void tile(float[] q, int qOff, int firstHead, int group, int headDim, float[] kCache,
+                             float[] vCache, int kvDim, int kvOff, int[] blockTable, int blockSize, int t0, int n,
+                             float scale, float[] scratch, int base, int sumOff, int maxOff, int[] rows, int sc,
+                             int wt, int rs, int wt2, int rs2, int st) {
+        int g = 0;
+        for (; g + 1 < group; g += 2) {
+            // two heads of the group together: their V accumulation shares each V row and runs two independent
+            // chains of F16-rounded multiply-adds, where one head alone waits on its chain's latency
+            tileWeights(q, qOff + (firstHead + g) * headDim, headDim, kCache, kvDim, kvOff, blockTable, blockSize,
+                    t0, n, scale, scratch, sc, wt, rs, st, sumOff + g, maxOff + g);
+            tileWeights(q, qOff + (firstHead + g + 1) * headDim, headDim, kCache, kvDim, kvOff, blockTable,
+                    blockSize, t0, n, scale, scratch, sc, wt2, rs2, st, sumOff + g + 1, maxOff + g + 1);
+            int acc = base + g * headDim;
+            int acc2 = acc + headDim;
+            for (int i = 0; i < n; ) {
+                float ms = scratch[rs + i];
+                float ms2 = scratch[rs2 + i];
+                if (ms != 1f) {
+                    Attention.scaleF16(scratch, acc, headDim, ms);
                 }
+                if (ms2 != 1f) {
+                    Attention.scaleF16(scratch, acc2, headDim, ms2);
+                }
+                int e = i + 1;
+                while (e < n && scratch[rs + e] == 1f && scratch[rs2 + e] == 1f) {
+                    e++;
+                }
+                for (int d0 = 0; d0 < headDim; d0 += 64) {
+                    values64x2(scratch, acc + d0, acc2 + d0, vCache, rows, d0, i, e, scratch, wt, wt2);
+                }
+                i = e;
+            }
+        }
+        if (g < group) {
+            tileWeights(q, qOff + (firstHead + g) * headDim, headDim, kCache, kvDim, kvOff, blockTable, blockSize,
+                    t0, n, scale, scratch, sc, wt, rs, st, sumOff + g, maxOff + g);
+            int acc = base + g * headDim;
+            for (int i = 0; i < n; ) {
+                float ms = scratch[rs + i];
+                if (ms != 1f) {
+                    Attention.scaleF16(scratch, acc, headDim, ms);
+                }
+                int e = i + 1;
+                while (e < n && scratch[rs + e] == 1f) {
+                    e++;
+                }
+                for (int d0 = 0; d0 < headDim; d0 += 64) {
+                    values64(scratch, acc + d0, vCache, rows, d0, i, e, scratch, wt);
+                }
+                i = e;
             }
         }
     }

@@ -324,48 +324,64 @@ public final class ForwardPass {
 
     private void attention(int task) {
         int i = task / tasksPerToken;
-        if (blockedTiled(i)) {
-            // prompt tokens of one sequence in blocks: the first token's task takes the block (the K/V history is
-            // read once per block instead of once per token); the other tokens' tasks have nothing to do
-            if (blockLeader(i)) {
-                attendBlock(i, task % tasksPerToken);
-            }
-            return;
+        // consecutive tokens of one sequence attend in blocks: the first token's task takes the block (the K/V
+        // history is read once per block instead of once per token); the others' tasks have nothing to do
+        if (blockLeader(i)) {
+            attendBlock(i, task % tasksPerToken);
         }
-        attend(i, task % tasksPerToken, i);
-    }
-
-    /** Token {@code i} takes the tiled attention in query blocks ({@link TiledAttention#attendBlock}). */
-    private boolean blockedTiled(int i) {
-        return MatmulMode.attnTiled(modes[i]) && TiledAttention.blocks(c.headDim(), kv.blockSize());
     }
 
     /**
-     * Token {@code i} (tiled) starts a block: every {@link TiledAttention#Q_BLOCK}-th token of the step, and any token
-     * whose predecessor is of another sequence or not tiled.
+     * How token {@code i} attends, for grouping it with its neighbours: 2 tiled ({@link TiledAttention#attendBlock}),
+     * 1 one query alone in its reference micro-batch (split-KV), 0 one query in a shared micro-batch.
+     */
+    private int attentionKind(int i) {
+        if (MatmulMode.attnTiled(modes[i])) {
+            return TiledAttention.blocks(c.headDim(), kv.blockSize()) ? 2 : 3; // 3: tiled one at a time
+        }
+        return MatmulMode.multi(modes[i]) ? 0 : 1;
+    }
+
+    /**
+     * Token {@code i} starts a block: every {@link TiledAttention#Q_BLOCK}-th token of the step, and any token that
+     * does not continue its predecessor (another sequence, another kind, a position gap).
      */
     private boolean blockLeader(int i) {
-        return i % TiledAttention.Q_BLOCK == 0 || !blockedTiled(i - 1) || batch.sequence(i - 1) != batch.sequence(i);
+        return i % TiledAttention.Q_BLOCK == 0 || attentionKind(i) == 3 || attentionKind(i - 1) != attentionKind(i)
+                || batch.sequence(i - 1) != batch.sequence(i) || batch.position(i - 1) + 1 != batch.position(i);
     }
 
     /** The block led by token {@code i}: its KV group's heads of task unit {@code u}, outputs in rows {@code i ..}. */
     private void attendBlock(int i, int u) {
         int count = 1;
-        while (count < TiledAttention.Q_BLOCK && i + count < batch.size() && blockedTiled(i + count)
-                && !blockLeader(i + count)) {
+        while (count < TiledAttention.Q_BLOCK && i + count < batch.size() && !blockLeader(i + count)) {
             count++;
         }
-        int[] nPos = blockPositions.get();
-        for (int j = 0; j < count; j++) {
-            nPos[j] = batch.position(i + j) + 1;
+        int kind = attentionKind(i);
+        if (count == 1 && kind != 2) {
+            attend(i, u, i);
+            return;
         }
         int g = u / tasksPerGroup;
         int within = (u % tasksPerGroup) * headsPerTask;
         int group = Math.min(headsPerTask, c.groupSize() - within);
-        float[] s = scratch(TiledAttention.blockScratchSize(group, c.headDim()));
-        TiledAttention.attendBlock(qRaw, i * c.qDim(), c.qDim(), attn, i * c.qDim(), count, nPos,
-                g * c.groupSize() + within, group, g, c.headDim(), kv.keys(layerIndex), kv.values(layerIndex),
-                c.kvDim(), batch.blockTable(batch.sequence(i)), kv.blockSize(), attnScale, s);
+        int firstHead = g * c.groupSize() + within;
+        int[] table = batch.blockTable(batch.sequence(i));
+        if (kind == 2) {
+            int[] nPos = blockPositions.get();
+            for (int j = 0; j < count; j++) {
+                nPos[j] = batch.position(i + j) + 1;
+            }
+            float[] s = scratch(TiledAttention.blockScratchSize(group, c.headDim()));
+            TiledAttention.attendBlock(qRaw, i * c.qDim(), c.qDim(), attn, i * c.qDim(), count, nPos, firstHead, group,
+                    g, c.headDim(), kv.keys(layerIndex), kv.values(layerIndex), c.kvDim(), table, kv.blockSize(),
+                    attnScale, s);
+        } else {
+            float[] s = scratch(Attention.blockScratchSize(count, group, c.headDim()));
+            Attention.attendBlock(q, i * c.qDim(), c.qDim(), attn, i * c.qDim(), count, batch.position(i) + 1,
+                    firstHead, group, g, c.headDim(), kv.keys(layerIndex), kv.values(layerIndex), c.kvDim(), table,
+                    kv.blockSize(), attnScale, kind == 1, s);
+        }
     }
 
     /** This thread's attention scratch, at least {@code need} floats. */

@@ -74,4 +74,35 @@ class AttentionPassesTest {
         }
         return a;
     }
+    @ParameterizedTest(name = "headDim {0}, group {1}, first nPos {2}, tokens {3}, split {4}")
+    @CsvSource({"64, 3, 600, 4, true", "64, 3, 600, 3, false", "64, 2, 1000, 4, true", "128, 3, 700, 2, true",
+            "64, 1, 40, 4, true", "64, 3, 510, 4, true", "64, 3, 255, 2, true"})
+    void aBlockOfQueriesMatchesOneQueryAtATime(int headDim, int group, int nPos0, int count, boolean split) {
+        assumeTrue(AttentionPasses.applies(headDim, 16), "needs 16-lane vectors");
+        SplittableRandom rnd = new SplittableRandom(7L * nPos0 + headDim + group + count);
+        int nKvHeads = 2;
+        int kvHead = 1;
+        int kvDim = nKvHeads * headDim;
+        int blocks = (nPos0 + count + BLOCK - 1) / BLOCK + 2;
+        int[] table = shuffledBlocks(blocks, rnd);
+        float[] k = f16Values(blocks * BLOCK * kvDim, rnd, 1.5);
+        float[] v = f16Values(blocks * BLOCK * kvDim, rnd, 1.0);
+        int qDim = group * nKvHeads * headDim;
+        float[] q = f16Values(count * qDim, rnd, 0.8);
+        q[kvHead * group * headDim + 9] = 6f;
+        float scale = (float) (1 / Math.sqrt(headDim));
+        float[] expected = new float[count * qDim];
+        float[] actual = new float[count * qDim];
+        for (int j = 0; j < count; j++) {
+            Attention.attend(q, j * qDim, expected, j * qDim, kvHead * group, group, kvHead, headDim, k, v, kvDim, table,
+                    BLOCK, nPos0 + j, scale, split, new float[Attention.scratchSize(group, headDim)]);
+        }
+        Attention.attendBlock(q, 0, qDim, actual, 0, count, nPos0, kvHead * group, group, kvHead, headDim, k, v, kvDim,
+                table, BLOCK, scale, split, new float[Attention.blockScratchSize(count, group, headDim)]);
+        for (int i = 0; i < actual.length; i++) {
+            assertThat(Float.floatToRawIntBits(actual[i])).as("output %d", i)
+                    .isEqualTo(Float.floatToRawIntBits(expected[i]));
+        }
+        assertThat(expected[kvHead * group * headDim]).isNotZero();
+    }
 }
