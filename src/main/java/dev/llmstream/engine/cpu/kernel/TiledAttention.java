@@ -37,7 +37,7 @@ public final class TiledAttention {
 
     private TiledAttention() {}
 
-    /** Scratch floats {@link #attend} needs. */
+    /** Scratch floats {@link #attend} needs (its own layout, or one token of {@link #attendBlock}'s). */
     public static int scratchSize(int group, int headDim) {
         return headDim * KV_TILE + 2 * KV_TILE + group * (headDim + 2);
     }
@@ -60,14 +60,18 @@ public final class TiledAttention {
     static void attend(float[] q, int qOff, float[] out, int outOff, int firstHead, int group, int kvHead,
                        int headDim, float[] kCache, float[] vCache, int kvDim, int[] blockTable, int blockSize,
                        int nPos, float scale, float[] scratch, boolean chains) {
+        if (chains && blocks(headDim, blockSize)) {
+            attendBlock(q, qOff, 0, out, outOff, 1, nPos, firstHead, group, kvHead, headDim, kCache, vCache, kvDim,
+                    blockTable, blockSize, scale, scratch);
+            return;
+        }
         int kt = 0;                              // keys of the tile, transposed: [d][KV_TILE] (gathered only when blocks do not hold whole vector groups)
         int kq = headDim * KV_TILE;              // scores / weights of one head: [KV_TILE]
         int acc = kq + KV_TILE;                  // accumulators: [group][headDim]
         int sums = acc + group * headDim;        // S per head
         int maxes = sums + group;                // M per head
-        int kq2 = maxes + group;                 // scores / weights of a second head: [KV_TILE]
         java.util.Arrays.fill(scratch, acc, maxes, 0f);
-        java.util.Arrays.fill(scratch, maxes, kq2, Float.NEGATIVE_INFINITY);
+        java.util.Arrays.fill(scratch, maxes, maxes + group, Float.NEGATIVE_INFINITY);
         int kvOff = kvHead * headDim;
         // keys are stored transposed per block (KvStorage): read L consecutive keys as vectors in place when a
         // block holds whole L-key groups, else gather the tile into a transposed copy first
@@ -86,35 +90,7 @@ public final class TiledAttention {
                     }
                 }
             }
-            boolean wide = chains && direct && Lanes.L == 16 && headDim % 64 == 0;
             int g = 0;
-            if (wide) {
-                // keys of the tile's four 16-key groups (a group past n repeats the first: its scores become −∞)
-                int kb0 = keyAt(blockTable, blockSize, kvOff, kvDim, ic);
-                int kb1 = n > 16 ? keyAt(blockTable, blockSize, kvOff, kvDim, ic + 16) : kb0;
-                int kb2 = n > 32 ? keyAt(blockTable, blockSize, kvOff, kvDim, ic + 32) : kb0;
-                int kb3 = n > 48 ? keyAt(blockTable, blockSize, kvOff, kvDim, ic + 48) : kb0;
-                for (; g + 1 < group; g += 2) {
-                    int a = acc + g * headDim;
-                    scores2(q, qOff + (firstHead + g) * headDim, qOff + (firstHead + g + 1) * headDim, kCache, kb0,
-                            kb1, kb2, kb3, blockSize, scratch, kq, kq2, headDim, scale);
-                    softmaxTile(scratch, kq, n, a, headDim, sums + g, maxes + g);
-                    softmaxTile(scratch, kq2, n, a + headDim, headDim, sums + g + 1, maxes + g + 1);
-                    for (int d0 = 0; d0 < headDim; d0 += 64) {
-                        madd64x2(scratch, a + d0, a + headDim + d0, vCache, rows, d0, n, scratch, kq, kq2);
-                    }
-                }
-                if (g < group) {
-                    int a = acc + g * headDim;
-                    int qh = qOff + (firstHead + g) * headDim;
-                    scores1(q, qh, kCache, kb0, kb1, kb2, kb3, blockSize, scratch, kq, headDim, scale);
-                    softmaxTile(scratch, kq, n, a, headDim, sums + g, maxes + g);
-                    for (int d0 = 0; d0 < headDim; d0 += 64) {
-                        madd64(scratch, a + d0, vCache, rows, d0, n, scratch, kq);
-                    }
-                }
-                continue;
-            }
             for (; g < group; g++) {
                 int qh = qOff + (firstHead + g) * headDim;
                 for (int tk = 0; tk < n; tk += Lanes.L) {
@@ -139,15 +115,7 @@ public final class TiledAttention {
                 }
             }
         }
-        for (int g = 0; g < group; g++) {
-            float s = scratch[sums + g];
-            float inv = s == 0f ? 0f : 1f / s;
-            int o = outOff + (firstHead + g) * headDim;
-            int a = acc + g * headDim;
-            for (int d = 0; d < headDim; d++) {
-                out[o + d] = scratch[a + d] * inv;
-            }
-        }
+        normalize(scratch, acc, group, headDim, out, outOff + firstHead * headDim);
     }
 
     /** Whether {@link #attendBlock} serves {@code headDim} and {@code blockSize} on this machine. */
@@ -163,13 +131,13 @@ public final class TiledAttention {
     /**
      * {@link #attend} for {@code count} (1 to {@link #Q_BLOCK}) query tokens of one sequence: token {@code j}'s
      * queries at {@code q[qOff + j·stride ..]}, its outputs at {@code out[outOff + j·stride ..]}, its keys
-     * {@code [0, nPos[j])}. Each 64-key tile is taken by every token in turn while it is in cache. One token at a
+     * {@code [0, nPos0 + j)} (consecutive prompt tokens). Each 64-key tile is taken by every token in turn while it is in cache. One token at a
      * time re-read the whole K/V history per token: at a 3000-token prompt that is hundreds of GB per prefill,
      * and attention, though at the FMA rate per key, ran several times slower than that rate. Per token the
      * arithmetic is {@link #attend}'s, so the bits are the same (keys past a token's own range are read and
      * given −∞ scores, as in a partial tile). Needs {@link #blocks}.
      */
-    public static void attendBlock(float[] q, int qOff, int stride, float[] out, int outOff, int count, int[] nPos,
+    public static void attendBlock(float[] q, int qOff, int stride, float[] out, int outOff, int count, int nPos0,
                                    int firstHead, int group, int kvHead, int headDim, float[] kCache,
                                    float[] vCache, int kvDim, int[] blockTable, int blockSize, float scale,
                                    float[] scratch) {
@@ -177,12 +145,11 @@ public final class TiledAttention {
         int kq2 = KV_TILE;                        // of a second head
         int state = 2 * KV_TILE;                  // per token: accumulators [group][headDim], S [group], M [group]
         int per = group * (headDim + 2);
-        int maxPos = 0;
+        int maxPos = nPos0 + count - 1;
         for (int j = 0; j < count; j++) {
             int base = state + j * per;
             java.util.Arrays.fill(scratch, base, base + group * (headDim + 1), 0f);
             java.util.Arrays.fill(scratch, base + group * (headDim + 1), base + per, Float.NEGATIVE_INFINITY);
-            maxPos = Math.max(maxPos, nPos[j]);
         }
         int kvOff = kvHead * headDim;
         int[] rows = ROWS.get();
@@ -194,7 +161,7 @@ public final class TiledAttention {
             int kb2 = nTile > 32 ? keyAt(blockTable, blockSize, kvOff, kvDim, ic + 32) : kb0;
             int kb3 = nTile > 48 ? keyAt(blockTable, blockSize, kvOff, kvDim, ic + 48) : kb0;
             for (int j = 0; j < count; j++) {
-                int n = Math.min(KV_TILE, nPos[j] - ic);
+                int n = Math.min(KV_TILE, nPos0 + j - ic);
                 if (n <= 0) {
                     continue;
                 }
@@ -225,16 +192,19 @@ public final class TiledAttention {
             }
         }
         for (int j = 0; j < count; j++) {
-            int acc = state + j * per;
-            int sums = acc + group * headDim;
-            for (int g = 0; g < group; g++) {
-                float s = scratch[sums + g];
-                float inv = s == 0f ? 0f : 1f / s;
-                int o = outOff + j * stride + (firstHead + g) * headDim;
-                int a = acc + g * headDim;
-                for (int d = 0; d < headDim; d++) {
-                    out[o + d] = scratch[a + d] * inv;
-                }
+            normalize(scratch, state + j * per, group, headDim, out, outOff + j * stride + firstHead * headDim);
+        }
+    }
+
+    /** {@code out[o + g·headDim + d] = acc_g[d] / S_g} for the state (accumulators, then sums) at {@code acc}. */
+    private static void normalize(float[] scratch, int acc, int group, int headDim, float[] out, int o) {
+        int sums = acc + group * headDim;
+        for (int g = 0; g < group; g++) {
+            float s = scratch[sums + g];
+            float inv = s == 0f ? 0f : 1f / s;
+            int a = acc + g * headDim;
+            for (int d = 0; d < headDim; d++) {
+                out[o + g * headDim + d] = scratch[a + d] * inv;
             }
         }
     }

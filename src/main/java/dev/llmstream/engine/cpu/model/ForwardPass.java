@@ -65,7 +65,6 @@ public final class ForwardPass {
     private int tasksPerGroup = 1;  // attention tasks per KV group: ceil(groupSize / headsPerTask)
     private int tasksPerToken = 1;  // attention tasks per token this step: nHeadKv · tasksPerGroup
     private final ThreadLocal<float[]> scores = ThreadLocal.withInitial(() -> new float[0]);
-    private final ThreadLocal<int[]> blockPositions = ThreadLocal.withInitial(() -> new int[TiledAttention.Q_BLOCK]);
 
     // state of the current step, read by the parallel tasks below
     private ForwardBatch batch;
@@ -357,31 +356,36 @@ public final class ForwardPass {
         while (count < TiledAttention.Q_BLOCK && i + count < batch.size() && !blockLeader(i + count)) {
             count++;
         }
-        int kind = attentionKind(i);
-        if (count == 1 && kind != 2) {
+        if (count == 1) {
             attend(i, u, i);
             return;
         }
         int g = u / tasksPerGroup;
-        int within = (u % tasksPerGroup) * headsPerTask;
-        int group = Math.min(headsPerTask, c.groupSize() - within);
-        int firstHead = g * c.groupSize() + within;
+        int group = unitHeads(u);
+        int firstHead = unitFirstHead(u);
         int[] table = batch.blockTable(batch.sequence(i));
+        int kind = attentionKind(i);
         if (kind == 2) {
-            int[] nPos = blockPositions.get();
-            for (int j = 0; j < count; j++) {
-                nPos[j] = batch.position(i + j) + 1;
-            }
             float[] s = scratch(TiledAttention.blockScratchSize(group, c.headDim()));
-            TiledAttention.attendBlock(qRaw, i * c.qDim(), c.qDim(), attn, i * c.qDim(), count, nPos, firstHead, group,
-                    g, c.headDim(), kv.keys(layerIndex), kv.values(layerIndex), c.kvDim(), table, kv.blockSize(),
-                    attnScale, s);
+            TiledAttention.attendBlock(qRaw, i * c.qDim(), c.qDim(), attn, i * c.qDim(), count, batch.position(i) + 1,
+                    firstHead, group, g, c.headDim(), kv.keys(layerIndex), kv.values(layerIndex), c.kvDim(), table,
+                    kv.blockSize(), attnScale, s);
         } else {
             float[] s = scratch(Attention.blockScratchSize(count, group, c.headDim()));
             Attention.attendBlock(q, i * c.qDim(), c.qDim(), attn, i * c.qDim(), count, batch.position(i) + 1,
                     firstHead, group, g, c.headDim(), kv.keys(layerIndex), kv.values(layerIndex), c.kvDim(), table,
                     kv.blockSize(), attnScale, kind == 1, s);
         }
+    }
+
+    /** Query heads of task unit {@code u}: {@link #headsPerTask}, fewer for the last unit of a KV group. */
+    private int unitHeads(int u) {
+        return Math.min(headsPerTask, c.groupSize() - (u % tasksPerGroup) * headsPerTask);
+    }
+
+    /** First query head of task unit {@code u} (of KV group {@code u / tasksPerGroup}). */
+    private int unitFirstHead(int u) {
+        return (u / tasksPerGroup) * c.groupSize() + (u % tasksPerGroup) * headsPerTask;
     }
 
     /** This thread's attention scratch, at least {@code need} floats. */
@@ -404,9 +408,8 @@ public final class ForwardPass {
     private void attend(int i, int u, int outRow) {
         int nPos = batch.position(i) + 1;
         int g = u / tasksPerGroup;
-        int within = (u % tasksPerGroup) * headsPerTask;
-        int group = Math.min(headsPerTask, c.groupSize() - within);
-        int firstHead = g * c.groupSize() + within;
+        int group = unitHeads(u);
+        int firstHead = unitFirstHead(u);
         float[] s = scratch(Math.max(Attention.scratchSize(group, c.headDim()),
                 TiledAttention.scratchSize(group, c.headDim())));
         if (MatmulMode.attnTiled(modes[i]) && c.headDim() % 16 == 0) {

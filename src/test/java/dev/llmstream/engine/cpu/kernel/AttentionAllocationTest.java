@@ -27,53 +27,32 @@ class AttentionAllocationTest {
         SplittableRandom rnd = new SplittableRandom(5);
         int kvDim = 2 * headDim;
         int nPos = 600;
-        int[] table = new int[(nPos + 15) / 16];
-        for (int i = 0; i < table.length; i++) {
-            table[i] = table.length - 1 - i;
-        }
-        float[] k = new float[table.length * 16 * kvDim];
-        float[] v = new float[k.length];
-        for (int i = 0; i < k.length; i++) {
-            k[i] = F16.round((float) rnd.nextDouble(-1, 1));
-            v[i] = F16.round((float) rnd.nextDouble(-1, 1));
-        }
+        Kv kv = Kv.random(rnd, nPos, kvDim);
         float[] q = new float[4 * headDim];
         for (int i = 0; i < q.length; i++) {
             q[i] = F16.round((float) rnd.nextDouble(-1, 1));
         }
         float[] out = new float[q.length];
         float[] scratch = new float[Attention.scratchSize(2, headDim)];
-        long perCall = Long.MAX_VALUE;
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (perCall > 0 && System.nanoTime() < deadline) {
-            long before = THREADS.getCurrentThreadAllocatedBytes();
+        long perCall = allocatedPerCall(400, () -> {
             for (int i = 0; i < 200; i++) {
                 // two heads of a group (their values accumulated together) and one alone
-                Attention.attend(q, 0, out, 0, 2, 2, 1, headDim, k, v, kvDim, table, 16, nPos - i, 0.125f, i % 2 == 0,
-                        scratch);
-                Attention.attend(q, 0, out, 0, 1, 1, 0, headDim, k, v, kvDim, table, 16, nPos - i, 0.125f, i % 2 == 0,
-                        scratch);
+                Attention.attend(q, 0, out, 0, 2, 2, 1, headDim, kv.k, kv.v, kvDim, kv.table, 16, nPos - i, 0.125f,
+                        i % 2 == 0, scratch);
+                Attention.attend(q, 0, out, 0, 1, 1, 0, headDim, kv.k, kv.v, kvDim, kv.table, 16, nPos - i, 0.125f,
+                        i % 2 == 0, scratch);
             }
-            perCall = (THREADS.getCurrentThreadAllocatedBytes() - before) / 400;
-        }
+        });
         assertThat(perCall).as("bytes allocated per attention call after warm-up").isZero();
     }
+
     @Test
     void compiledTiledAttentionAllocatesNothing() {
         int headDim = 64;
         SplittableRandom rnd = new SplittableRandom(6);
         int kvDim = 2 * headDim;
         int nPos = 300;
-        int[] table = new int[(nPos + 15) / 16];
-        for (int i = 0; i < table.length; i++) {
-            table[i] = table.length - 1 - i;
-        }
-        float[] k = new float[table.length * 16 * kvDim];
-        float[] v = new float[k.length];
-        for (int i = 0; i < k.length; i++) {
-            k[i] = F16.round((float) rnd.nextDouble(-1, 1));
-            v[i] = F16.round((float) rnd.nextDouble(-1, 1));
-        }
+        Kv kv = Kv.random(rnd, nPos, kvDim);
         float[] q = new float[6 * headDim];
         for (int i = 0; i < q.length; i++) {
             q[i] = (float) rnd.nextDouble(-1, 1);
@@ -81,23 +60,45 @@ class AttentionAllocationTest {
         float[] out = new float[q.length];
         float[] scratch = new float[Math.max(TiledAttention.scratchSize(3, headDim),
                 TiledAttention.blockScratchSize(3, headDim))];
-        int[] positions = new int[TiledAttention.Q_BLOCK];
+        long perCall = allocatedPerCall(400, () -> {
+            for (int i = 0; i < 200; i++) {
+                // a group of three: two heads together, then one alone; full and partial tiles
+                TiledAttention.attend(q, 0, out, 0, 3, 3, 1, headDim, kv.k, kv.v, kvDim, kv.table, 16, nPos - i, 0.125f,
+                        scratch);
+                // and a block of prompt tokens (the forward pass's path for them)
+                TiledAttention.attendBlock(q, 0, 0, out, 0, 1 + i % TiledAttention.Q_BLOCK, nPos - i - 3, 3, 3, 1,
+                        headDim, kv.k, kv.v, kvDim, kv.table, 16, 0.125f, scratch);
+            }
+        });
+        assertThat(perCall).as("bytes allocated per tiled attention call after warm-up").isZero();
+    }
+
+    /** Runs {@code round} ({@code calls} kernel calls) until a round allocates nothing or a minute passes. */
+    private static long allocatedPerCall(int calls, Runnable round) {
         long perCall = Long.MAX_VALUE;
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (perCall > 0 && System.nanoTime() < deadline) {
             long before = THREADS.getCurrentThreadAllocatedBytes();
-            for (int i = 0; i < 200; i++) {
-                // a group of three: two heads together, then one alone; full and partial tiles
-                TiledAttention.attend(q, 0, out, 0, 3, 3, 1, headDim, k, v, kvDim, table, 16, nPos - i, 0.125f, scratch);
-                // and a block of prompt tokens (the forward pass's path for them)
-                for (int j = 0; j < positions.length; j++) {
-                    positions[j] = nPos - i - 3 + j;
-                }
-                TiledAttention.attendBlock(q, 0, 0, out, 0, 1 + i % positions.length, positions, 3, 3, 1, headDim, k, v,
-                        kvDim, table, 16, 0.125f, scratch);
-            }
-            perCall = (THREADS.getCurrentThreadAllocatedBytes() - before) / 400;
+            round.run();
+            perCall = (THREADS.getCurrentThreadAllocatedBytes() - before) / calls;
         }
-        assertThat(perCall).as("bytes allocated per tiled attention call after warm-up").isZero();
+        return perCall;
+    }
+
+    /** A paged KV cache of {@code nPos} positions: blocks of 16 in reverse order, F16 values in [−1, 1). */
+    private record Kv(int[] table, float[] k, float[] v) {
+        static Kv random(SplittableRandom rnd, int nPos, int kvDim) {
+            int[] table = new int[(nPos + 15) / 16];
+            for (int i = 0; i < table.length; i++) {
+                table[i] = table.length - 1 - i;
+            }
+            float[] k = new float[table.length * 16 * kvDim];
+            float[] v = new float[k.length];
+            for (int i = 0; i < k.length; i++) {
+                k[i] = F16.round((float) rnd.nextDouble(-1, 1));
+                v[i] = F16.round((float) rnd.nextDouble(-1, 1));
+            }
+            return new Kv(table, k, v);
+        }
     }
 }

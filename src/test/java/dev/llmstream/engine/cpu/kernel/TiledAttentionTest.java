@@ -88,18 +88,14 @@ class TiledAttentionTest {
             q[i] = (float) rnd.nextDouble(-0.9, 0.9);
         }
         q[2 * qDim / 3] = 6f;
-        int[] nPos = new int[count];
-        for (int j = 0; j < count; j++) {
-            nPos[j] = firstPos + j; // consecutive prompt tokens, causal
-        }
         float scale = (float) (1 / Math.sqrt(headDim));
         float[] expected = new float[count * qDim];
         float[] actual = new float[count * qDim];
         for (int j = 0; j < count; j++) {
             TiledAttention.attend(q, j * qDim, expected, j * qDim, kvHead * group, group, kvHead, headDim, k, v, kvDim,
-                    table, blockSize, nPos[j], scale, new float[TiledAttention.scratchSize(group, headDim)]);
+                    table, blockSize, firstPos + j, scale, new float[TiledAttention.scratchSize(group, headDim)]);
         }
-        TiledAttention.attendBlock(q, 0, qDim, actual, 0, count, nPos, kvHead * group, group, kvHead, headDim, k, v,
+        TiledAttention.attendBlock(q, 0, qDim, actual, 0, count, firstPos, kvHead * group, group, kvHead, headDim, k, v,
                 kvDim, table, blockSize, scale, new float[TiledAttention.blockScratchSize(group, headDim)]);
         for (int i = 0; i < actual.length; i++) {
             assertThat(Float.floatToRawIntBits(actual[i])).as("output %d", i)
