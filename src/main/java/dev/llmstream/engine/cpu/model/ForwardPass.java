@@ -330,15 +330,21 @@ public final class ForwardPass {
         }
     }
 
-    /**
-     * How token {@code i} attends, for grouping it with its neighbours: 2 tiled ({@link TiledAttention#attendBlock}),
-     * 1 one query alone in its reference micro-batch (split-KV), 0 one query in a shared micro-batch.
-     */
+    /** How a token attends ({@link #attentionKind}): one query in a micro-batch shared with others. */
+    private static final int SHARED = 0;
+    /** One query alone in its reference micro-batch (decode, speculative verify): split-KV. */
+    private static final int ALONE = 1;
+    /** Tiled, in blocks ({@link TiledAttention#attendBlock}). */
+    private static final int TILED = 2;
+    /** Tiled, one token at a time (shapes {@link TiledAttention#blocks} does not serve). */
+    private static final int TILED_SINGLY = 3;
+
+    /** How token {@code i} attends, for grouping it with its neighbours. */
     private int attentionKind(int i) {
         if (MatmulMode.attnTiled(modes[i])) {
-            return TiledAttention.blocks(c.headDim(), kv.blockSize()) ? 2 : 3; // 3: tiled one at a time
+            return TiledAttention.blocks(c.headDim(), kv.blockSize()) ? TILED : TILED_SINGLY;
         }
-        return MatmulMode.multi(modes[i]) ? 0 : 1;
+        return MatmulMode.multi(modes[i]) ? SHARED : ALONE;
     }
 
     /**
@@ -346,7 +352,7 @@ public final class ForwardPass {
      * does not continue its predecessor (another sequence, another kind, a position gap).
      */
     private boolean blockLeader(int i) {
-        return i % TiledAttention.Q_BLOCK == 0 || attentionKind(i) == 3 || attentionKind(i - 1) != attentionKind(i)
+        return i % TiledAttention.Q_BLOCK == 0 || attentionKind(i) == TILED_SINGLY || attentionKind(i - 1) != attentionKind(i)
                 || batch.sequence(i - 1) != batch.sequence(i) || batch.position(i - 1) + 1 != batch.position(i);
     }
 
@@ -365,7 +371,7 @@ public final class ForwardPass {
         int firstHead = unitFirstHead(u);
         int[] table = batch.blockTable(batch.sequence(i));
         int kind = attentionKind(i);
-        if (kind == 2) {
+        if (kind == TILED) {
             float[] s = scratch(TiledAttention.blockScratchSize(group, c.headDim()));
             TiledAttention.attendBlock(qRaw, i * c.qDim(), c.qDim(), attn, i * c.qDim(), count, batch.position(i) + 1,
                     firstHead, group, g, c.headDim(), kv.keys(layerIndex), kv.values(layerIndex), c.kvDim(), table,
@@ -374,7 +380,7 @@ public final class ForwardPass {
             float[] s = scratch(Attention.blockScratchSize(count, group, c.headDim()));
             Attention.attendBlock(q, i * c.qDim(), c.qDim(), attn, i * c.qDim(), count, batch.position(i) + 1,
                     firstHead, group, g, c.headDim(), kv.keys(layerIndex), kv.values(layerIndex), c.kvDim(), table,
-                    kv.blockSize(), attnScale, kind == 1, s);
+                    kv.blockSize(), attnScale, kind == ALONE, s);
         }
     }
 
