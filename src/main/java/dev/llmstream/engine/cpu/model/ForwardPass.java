@@ -352,7 +352,8 @@ public final class ForwardPass {
      * does not continue its predecessor (another sequence, another kind, a position gap).
      */
     private boolean blockLeader(int i) {
-        return i % TiledAttention.Q_BLOCK == 0 || attentionKind(i) == TILED_SINGLY || attentionKind(i - 1) != attentionKind(i)
+        return i % TiledAttention.Q_BLOCK == 0 || attentionKind(i) == TILED_SINGLY
+                || attentionKind(i - 1) != attentionKind(i)
                 || batch.sequence(i - 1) != batch.sequence(i) || batch.position(i - 1) + 1 != batch.position(i);
     }
 
