@@ -19,7 +19,8 @@ import jdk.incubator.vector.VectorSpecies;
  *       vector lanes running over positions, so that ggml's per-key dot product — four 16-lane accumulators
  *       over the dimensions, folded {@code (s0+s2)+(s1+s3)}, then the lanes reduced as {@link Lanes#sumAt}:
  *       {@code ((v0+v8)+(v4+v12))+((v2+v10)+(v6+v14)) + …} — becomes element-wise operations, the same
- *       additions for every position and no horizontal reduction;</li>
+ *       additions for every position and no horizontal reduction ({@link AttentionScores}; two heads of a
+ *       group share each key load);</li>
  *   <li><b>softmax weights</b>: the running maximum {@code M} and sum {@code S}, in position order, giving
  *       each position its V weight {@code vs} and the rescale {@code ms} of the accumulator (1 when the
  *       maximum did not move; rescaling by 1 leaves an F16 value unchanged, so it is skipped);</li>
@@ -34,8 +35,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class AttentionPasses {
     /** Positions per tile: their scores, weights and rescales live in scratch. A multiple of 16. */
     static final int TILE = 256;
-    /** Scratch floats beyond {@link Attention}'s accumulators: scores, two heads' weights and rescales, 4 × 16 partial sums. */
-    static final int WORK = 5 * TILE + 64;
+    /** Scratch floats beyond {@link Attention}'s accumulators: scores, two heads' weights and rescales, 2 × 4 × 16 partial sums. */
+    static final int WORK = 5 * TILE + 128;
 
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_512;
     /** Sign bit, and the exponent field of 2^-14 (F16's smallest normal): see {@link #values64}. */
@@ -113,10 +114,8 @@ final class AttentionPasses {
         for (; g + 1 < group; g += 2) {
             // two heads of the group together: their V accumulation shares each V row and runs two independent
             // chains of F16-rounded multiply-adds, where one head alone waits on its chain's latency
-            tileWeights(q, qOff + (firstHead + g) * headDim, headDim, kCache, kvDim, kvOff, blockTable, blockSize,
-                    t0, n, scale, scratch, sc, wt, rs, st, sumOff + g, maxOff + g);
-            tileWeights(q, qOff + (firstHead + g + 1) * headDim, headDim, kCache, kvDim, kvOff, blockTable,
-                    blockSize, t0, n, scale, scratch, sc, wt2, rs2, st, sumOff + g + 1, maxOff + g + 1);
+            tileWeights2(q, qOff + (firstHead + g) * headDim, headDim, kCache, kvDim, kvOff, blockTable, blockSize,
+                    t0, n, scale, scratch, sc, wt, rs, wt2, rs2, st, sumOff + g, maxOff + g);
             int acc = base + g * headDim;
             int acc2 = acc + headDim;
             for (int i = 0; i < n; ) {
@@ -169,109 +168,29 @@ final class AttentionPasses {
         for (int i0 = 0; i0 < n; i0 += 16) {
             int j = t0 + i0;
             int kb = KvStorage.keyOffset(blockTable[j / blockSize], j % blockSize, kvOff, kvDim, blockSize);
-            scores16(q, qh, headDim, kCache, kb, blockSize, s, st, sc + i0, scale);
+            AttentionScores.scores16(q, qh, headDim, kCache, kb, blockSize, s, st, sc + i0, scale);
         }
         weights(s, sc, wt, rs, n, sumAt, maxAt);
     }
 
     /**
-     * Scores of the sixteen positions whose keys sit side by side at {@code k[kb + e·blockSize ..]} (transposed
-     * block, {@link KvStorage}) into {@code out[sc .. sc+15]}: {@code (q·k)·scale}, each formed as ggml's
-     * {@code vec_dot_f16} on AVX-512 forms it for one key — dimension lane {@code i} of the four 16-lane
-     * accumulators collects dimensions {@code i, i+16, i+32, i+48} (+64 per further step), the accumulators
-     * are folded {@code (s0+s2)+(s1+s3)} and the sixteen dimension lanes reduced as {@link Lanes#sumAt} does.
-     * Here the vector lanes run over positions, so each of those steps is one element-wise operation on
-     * sixteen positions at once: no horizontal reduction at all.
+     * {@link #tileWeights} for heads {@code qh} and {@code qh + headDim} of one KV group, their scores formed together
+     * ({@link AttentionScores#scores16x2}: each key loaded once for both): weights and rescales of the first head
+     * into {@code wt}, {@code rs}, of the second into {@code wt2}, {@code rs2}; its sum and maximum at
+     * {@code sumAt + 1}, {@code maxAt + 1}. The second head's scores go where its weights will be, and
+     * {@link #weights} rewrites them position by position.
      */
-    private static void scores16(float[] q, int qh, int headDim, float[] k, int kb, int blockSize, float[] s,
-                                 int st, int sc, float scale) {
-        // Lanes.sumAt's tree z = (x0 + x2) + (x1 + x3), x_n = (v_n + v_{n+8}) + (v_{n+4} + v_{n+12}) for the
-        // sixteen dimension lanes v_i; each quarter forms one x_n in registers
-        scoresQuarter(q, qh, headDim, k, kb, blockSize, 0, s, st);
-        scoresQuarter(q, qh, headDim, k, kb, blockSize, 1, s, st + 16);
-        scoresQuarter(q, qh, headDim, k, kb, blockSize, 2, s, st + 32);
-        scoresQuarter(q, qh, headDim, k, kb, blockSize, 3, s, st + 48);
-        FloatVector.fromArray(F, s, st).add(FloatVector.fromArray(F, s, st + 32))
-                .add(FloatVector.fromArray(F, s, st + 16).add(FloatVector.fromArray(F, s, st + 48)))
-                .mul(scale).intoArray(s, sc);
-    }
-
-    /**
-     * {@code x_n = (v_n + v_{n+8}) + (v_{n+4} + v_{n+12})} of {@link #scores16} into {@code s[o .. o+15]}, where
-     * dimension lane {@code v_i} (sixteen positions) is ggml's four accumulators over dimensions
-     * {@code i + 16j + 64m}, folded {@code (s0+s2)+(s1+s3)}. A quarter of the tree per call keeps each method
-     * small enough for C2 to hold its vectors in registers: the sixteen lanes written out in one method
-     * exceeded its budget and boxed every vector (40× slower); folding all sixteen through scratch, as before,
-     * cost 1.5× this (sixteen positions per 4 × 16 stores and loads).
-     */
-    private static void scoresQuarter(float[] q, int qh, int headDim, float[] k, int kb, int blockSize, int n,
-                                      float[] s, int o) {
-        FloatVector va;
-        {
-            int d = n;
-            FloatVector z = FloatVector.zero(F);
-            FloatVector s0 = FloatVector.fromArray(F, k, kb + d * blockSize).fma(FloatVector.broadcast(F, q[qh + d]), z);
-            FloatVector s1 = FloatVector.fromArray(F, k, kb + (d + 16) * blockSize).fma(FloatVector.broadcast(F, q[qh + d + 16]), z);
-            FloatVector s2 = FloatVector.fromArray(F, k, kb + (d + 32) * blockSize).fma(FloatVector.broadcast(F, q[qh + d + 32]), z);
-            FloatVector s3 = FloatVector.fromArray(F, k, kb + (d + 48) * blockSize).fma(FloatVector.broadcast(F, q[qh + d + 48]), z);
-            for (d += 64; d < headDim; d += 64) {
-                s0 = FloatVector.fromArray(F, k, kb + d * blockSize).fma(FloatVector.broadcast(F, q[qh + d]), s0);
-                s1 = FloatVector.fromArray(F, k, kb + (d + 16) * blockSize).fma(FloatVector.broadcast(F, q[qh + d + 16]), s1);
-                s2 = FloatVector.fromArray(F, k, kb + (d + 32) * blockSize).fma(FloatVector.broadcast(F, q[qh + d + 32]), s2);
-                s3 = FloatVector.fromArray(F, k, kb + (d + 48) * blockSize).fma(FloatVector.broadcast(F, q[qh + d + 48]), s3);
-            }
-            va = s0.add(s2).add(s1.add(s3));
+    private static void tileWeights2(float[] q, int qh, int headDim, float[] kCache, int kvDim, int kvOff,
+                                     int[] blockTable, int blockSize, int t0, int n, float scale, float[] s, int sc,
+                                     int wt, int rs, int wt2, int rs2, int st, int sumAt, int maxAt) {
+        for (int i0 = 0; i0 < n; i0 += 16) {
+            int j = t0 + i0;
+            int kb = KvStorage.keyOffset(blockTable[j / blockSize], j % blockSize, kvOff, kvDim, blockSize);
+            AttentionScores.scores16x2(q, qh, qh + headDim, headDim, kCache, kb, blockSize, s, st, sc + i0, wt2 + i0,
+                    scale);
         }
-        FloatVector vb;
-        {
-            int d = n + 8;
-            FloatVector z = FloatVector.zero(F);
-            FloatVector s0 = FloatVector.fromArray(F, k, kb + d * blockSize).fma(FloatVector.broadcast(F, q[qh + d]), z);
-            FloatVector s1 = FloatVector.fromArray(F, k, kb + (d + 16) * blockSize).fma(FloatVector.broadcast(F, q[qh + d + 16]), z);
-            FloatVector s2 = FloatVector.fromArray(F, k, kb + (d + 32) * blockSize).fma(FloatVector.broadcast(F, q[qh + d + 32]), z);
-            FloatVector s3 = FloatVector.fromArray(F, k, kb + (d + 48) * blockSize).fma(FloatVector.broadcast(F, q[qh + d + 48]), z);
-            for (d += 64; d < headDim; d += 64) {
-                s0 = FloatVector.fromArray(F, k, kb + d * blockSize).fma(FloatVector.broadcast(F, q[qh + d]), s0);
-                s1 = FloatVector.fromArray(F, k, kb + (d + 16) * blockSize).fma(FloatVector.broadcast(F, q[qh + d + 16]), s1);
-                s2 = FloatVector.fromArray(F, k, kb + (d + 32) * blockSize).fma(FloatVector.broadcast(F, q[qh + d + 32]), s2);
-                s3 = FloatVector.fromArray(F, k, kb + (d + 48) * blockSize).fma(FloatVector.broadcast(F, q[qh + d + 48]), s3);
-            }
-            vb = s0.add(s2).add(s1.add(s3));
-        }
-        FloatVector wa = va.add(vb);
-        FloatVector vc;
-        {
-            int d = n + 4;
-            FloatVector z = FloatVector.zero(F);
-            FloatVector s0 = FloatVector.fromArray(F, k, kb + d * blockSize).fma(FloatVector.broadcast(F, q[qh + d]), z);
-            FloatVector s1 = FloatVector.fromArray(F, k, kb + (d + 16) * blockSize).fma(FloatVector.broadcast(F, q[qh + d + 16]), z);
-            FloatVector s2 = FloatVector.fromArray(F, k, kb + (d + 32) * blockSize).fma(FloatVector.broadcast(F, q[qh + d + 32]), z);
-            FloatVector s3 = FloatVector.fromArray(F, k, kb + (d + 48) * blockSize).fma(FloatVector.broadcast(F, q[qh + d + 48]), z);
-            for (d += 64; d < headDim; d += 64) {
-                s0 = FloatVector.fromArray(F, k, kb + d * blockSize).fma(FloatVector.broadcast(F, q[qh + d]), s0);
-                s1 = FloatVector.fromArray(F, k, kb + (d + 16) * blockSize).fma(FloatVector.broadcast(F, q[qh + d + 16]), s1);
-                s2 = FloatVector.fromArray(F, k, kb + (d + 32) * blockSize).fma(FloatVector.broadcast(F, q[qh + d + 32]), s2);
-                s3 = FloatVector.fromArray(F, k, kb + (d + 48) * blockSize).fma(FloatVector.broadcast(F, q[qh + d + 48]), s3);
-            }
-            vc = s0.add(s2).add(s1.add(s3));
-        }
-        FloatVector vd;
-        {
-            int d = n + 12;
-            FloatVector z = FloatVector.zero(F);
-            FloatVector s0 = FloatVector.fromArray(F, k, kb + d * blockSize).fma(FloatVector.broadcast(F, q[qh + d]), z);
-            FloatVector s1 = FloatVector.fromArray(F, k, kb + (d + 16) * blockSize).fma(FloatVector.broadcast(F, q[qh + d + 16]), z);
-            FloatVector s2 = FloatVector.fromArray(F, k, kb + (d + 32) * blockSize).fma(FloatVector.broadcast(F, q[qh + d + 32]), z);
-            FloatVector s3 = FloatVector.fromArray(F, k, kb + (d + 48) * blockSize).fma(FloatVector.broadcast(F, q[qh + d + 48]), z);
-            for (d += 64; d < headDim; d += 64) {
-                s0 = FloatVector.fromArray(F, k, kb + d * blockSize).fma(FloatVector.broadcast(F, q[qh + d]), s0);
-                s1 = FloatVector.fromArray(F, k, kb + (d + 16) * blockSize).fma(FloatVector.broadcast(F, q[qh + d + 16]), s1);
-                s2 = FloatVector.fromArray(F, k, kb + (d + 32) * blockSize).fma(FloatVector.broadcast(F, q[qh + d + 32]), s2);
-                s3 = FloatVector.fromArray(F, k, kb + (d + 48) * blockSize).fma(FloatVector.broadcast(F, q[qh + d + 48]), s3);
-            }
-            vd = s0.add(s2).add(s1.add(s3));
-        }
-        wa.add(vc.add(vd)).intoArray(s, o);
+        weights(s, sc, wt, rs, n, sumAt, maxAt);
+        weights(s, wt2, wt2, rs2, n, sumAt + 1, maxAt + 1);
     }
 
     /**
