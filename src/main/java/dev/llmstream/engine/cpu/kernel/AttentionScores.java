@@ -21,7 +21,10 @@ import jdk.incubator.vector.VectorSpecies;
  * registers: the sixteen lanes written out in one method exceeded its budget and boxed every vector (40× slower);
  * folding all sixteen through scratch cost 1.5× this. The pass is bound by loads and address arithmetic rather than
  * by its multiply-adds, so two heads of a KV group share each key load ({@link #scores16x2}): about 3 ns per
- * head and position against 6 for one head alone (in-cache microbenchmark, AVX-512).
+ * head and position against 6 for one head alone (in-cache microbenchmark, AVX-512). The one-head kernel stays
+ * for a group's odd head: running the two-head kernel with the head passed twice made decode attention 1–4%
+ * slower (both builds in one JVM, alternating rounds, 900 and 3000 positions). Three heads per call exceed C2's
+ * budget and box.
  */
 final class AttentionScores {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_512;
