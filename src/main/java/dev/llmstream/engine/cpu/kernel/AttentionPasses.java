@@ -196,11 +196,23 @@ final class AttentionPasses {
     /**
      * Online softmax over the tile's scores in position order: V weights into {@code s[wt ..]}, accumulator
      * rescales into {@code s[rs ..]} (1 where the maximum stayed), {@code M} and {@code S} updated in place.
+     * {@code wt} may be {@code sc}.
      */
     private static void weights(float[] s, int sc, int wt, int rs, int n, int sumAt, int maxAt) {
         float m = s[maxAt];
         float sum = s[sumAt];
         for (int i = 0; i < n; i++) {
+            // eight positions none of which raises the maximum (most of them, once the first few have been seen):
+            // their weights at once, rescales 1; the sum still adds them in position order (fma with 1 is an add)
+            if (i + 8 <= n && LibmExpf.atMost8(s, sc + i, m)) {
+                LibmExpf.expDiff8(s, sc + i, m, s, wt + i);
+                for (int e = i + 8; i < e; i++) {
+                    s[rs + i] = 1f;
+                    sum += s[wt + i];
+                }
+                i--;
+                continue;
+            }
             float x = s[sc + i];
             float ms = 1f;
             float vs = 1f;

@@ -36,6 +36,50 @@ class NumericsTest {
     }
 
     @Test
+    void eightLaneExpfOfDifferencesEqualsTheScalarOneBitForBit() {
+        SplittableRandom r = new SplittableRandom(11);
+        float[] x = new float[8];
+        float[] out = new float[8];
+        int checked = 0;
+        for (int round = 0; round < 200_000; round++) {
+            float m = switch (round % 3) {
+                case 0 -> (float) (r.nextGaussian() * 4);
+                case 1 -> (float) (r.nextGaussian() * 60);
+                default -> Float.intBitsToFloat(r.nextInt() & 0xbf7fffff) % 1e4f; // no NaN or infinity
+            };
+            for (int j = 0; j < 8; j++) {
+                // differences across expf's whole non-positive range, its underflow edge included
+                float d = switch (r.nextInt(4)) {
+                    case 0 -> (float) -Math.abs(r.nextGaussian() * 3);
+                    case 1 -> (float) -(r.nextDouble() * 110);
+                    case 2 -> -103.97208f - (float) (r.nextDouble() - 0.5) * 1e-4f;
+                    default -> -Float.intBitsToFloat(r.nextInt() & 0x3f7fffff) % 1e3f;
+                };
+                x[j] = m + d > m ? m : m + d;
+            }
+            if (round == 0) {
+                x[0] = m;
+                x[1] = Float.NEGATIVE_INFINITY;
+            }
+            assertThat(LibmExpf.atMost8(x, 0, m)).isTrue();
+            LibmExpf.expDiff8(x, 0, m, out, 0);
+            for (int j = 0; j < 8; j++) {
+                assertThat(Float.floatToRawIntBits(out[j])).as("expf(%s - %s)", x[j], m)
+                        .isEqualTo(Float.floatToRawIntBits(LibmExpf.expf(x[j] - m)));
+                checked++;
+            }
+        }
+        assertThat(checked).isEqualTo(1_600_000);
+        // -inf minus -inf is NaN, as the scalar path makes it; a NaN score is not "at most m" and goes scalar
+        float[] inf = new float[8];
+        java.util.Arrays.fill(inf, Float.NEGATIVE_INFINITY);
+        LibmExpf.expDiff8(inf, 0, Float.NEGATIVE_INFINITY, out, 0);
+        assertThat(out[3]).isNaN();
+        inf[5] = Float.NaN;
+        assertThat(LibmExpf.atMost8(inf, 0, 0f)).isFalse();
+    }
+
+    @Test
     void vectorF16RoundingEqualsTheJdkConversion() {
         SplittableRandom r = new SplittableRandom(3);
         float[] x = new float[4096 * Lanes.L];
