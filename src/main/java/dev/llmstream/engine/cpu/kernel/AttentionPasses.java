@@ -39,9 +39,9 @@ final class AttentionPasses {
     static final int WORK = 5 * TILE + 128;
 
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_512;
-    /** Sign bit, and the exponent field of 2^-14 (F16's smallest normal): see {@link #values64}. */
-    private static final IntVector SIGN = IntVector.broadcast(IntVector.SPECIES_512, 0x80000000);
+    /** The exponent field of 2^-14 (F16's smallest normal), and what turns an exponent field {@code E} into the bits of {@code 1.5·2^(E+13)}: see {@link #values64}. */
     private static final int MIN_EXP = 0x38800000;
+    private static final int MID_BINADE = (13 << 23) | 0x00400000;
     private static final ThreadLocal<int[]> ROWS = ThreadLocal.withInitial(() -> new int[TILE]);
 
     private AttentionPasses() {}
@@ -235,12 +235,14 @@ final class AttentionPasses {
      * {@code acc = f16(fma(v, w, acc))} per position (ggml {@code vec_mad_f16}), in registers.
      *
      * <p>F16 rounding (to nearest, ties to even, F16 subnormals below 2^-14) by adding and subtracting
-     * {@code c = ±2^(E+13)}, {@code E} the exponent of {@code x} but at least −14, with the sign of {@code x}: the
-     * sum lies in the binade of {@code c}, whose float spacing {@code 2^(E−10)} is the F16 spacing of {@code x}'s
-     * binade (below 2^-14 the fixed subnormal spacing 2^-24), so the float addition rounds {@code x} exactly as
-     * the conversion to F16 does, ties included, and the subtraction is exact. Four integer operations and two
-     * float ones, where the bit-manipulating form with a separate subnormal branch took ten. (Accumulators never
-     * approach the float range where {@code c} would overflow: {@code |acc| <= Σ w·|v|} with F16 values.)
+     * {@code c = 1.5·2^(E+13)}, {@code E} the exponent of {@code x} but at least −14: as {@code |x| < 2^(E+1)}, the
+     * sum lies inside the binade of {@code c} whatever the sign of {@code x}, and that binade's float spacing
+     * {@code 2^(E−10)} is the F16 spacing of {@code x}'s binade (below 2^-14 the fixed subnormal spacing 2^-24). So
+     * the float addition rounds {@code x} to that grid as the conversion to F16 does — ties to even too, because
+     * {@code c} is an even multiple of the spacing — and the subtraction is exact. Three integer operations and two
+     * float ones (a sign-matched {@code ±2^(E+13)} needed a fourth, the sign blend), where the bit-manipulating
+     * form with a separate subnormal branch took ten. (Accumulators never approach the float range where {@code c}
+     * would overflow: {@code |acc| <= Σ w·|v|} with F16 values.)
      * Written out per vector: a vector passed to a helper C2 does not inline is boxed.
      */
     private static void values64(float[] acc, int a, float[] v, int[] rows, int d0, int from, int to, float[] w,
@@ -254,19 +256,19 @@ final class AttentionPasses {
             FloatVector wv = FloatVector.broadcast(F, w[wt + i]);
             FloatVector x = FloatVector.fromArray(F, v, o).fma(wv, a0);
             IntVector bits = x.reinterpretAsInts();
-            FloatVector c = bits.and(0x7F800000).max(MIN_EXP).add(13 << 23).bitwiseBlend(bits, SIGN).reinterpretAsFloats();
+            FloatVector c = bits.and(0x7F800000).max(MIN_EXP).add(MID_BINADE).reinterpretAsFloats();
             a0 = x.add(c).sub(c);
             x = FloatVector.fromArray(F, v, o + 16).fma(wv, a1);
             bits = x.reinterpretAsInts();
-            c = bits.and(0x7F800000).max(MIN_EXP).add(13 << 23).bitwiseBlend(bits, SIGN).reinterpretAsFloats();
+            c = bits.and(0x7F800000).max(MIN_EXP).add(MID_BINADE).reinterpretAsFloats();
             a1 = x.add(c).sub(c);
             x = FloatVector.fromArray(F, v, o + 32).fma(wv, a2);
             bits = x.reinterpretAsInts();
-            c = bits.and(0x7F800000).max(MIN_EXP).add(13 << 23).bitwiseBlend(bits, SIGN).reinterpretAsFloats();
+            c = bits.and(0x7F800000).max(MIN_EXP).add(MID_BINADE).reinterpretAsFloats();
             a2 = x.add(c).sub(c);
             x = FloatVector.fromArray(F, v, o + 48).fma(wv, a3);
             bits = x.reinterpretAsInts();
-            c = bits.and(0x7F800000).max(MIN_EXP).add(13 << 23).bitwiseBlend(bits, SIGN).reinterpretAsFloats();
+            c = bits.and(0x7F800000).max(MIN_EXP).add(MID_BINADE).reinterpretAsFloats();
             a3 = x.add(c).sub(c);
         }
         a0.intoArray(acc, a);
@@ -296,38 +298,38 @@ final class AttentionPasses {
             FloatVector vv = FloatVector.fromArray(F, v, o);
             FloatVector x = vv.fma(wv, a0);
             IntVector bits = x.reinterpretAsInts();
-            FloatVector c = bits.and(0x7F800000).max(MIN_EXP).add(13 << 23).bitwiseBlend(bits, SIGN).reinterpretAsFloats();
+            FloatVector c = bits.and(0x7F800000).max(MIN_EXP).add(MID_BINADE).reinterpretAsFloats();
             a0 = x.add(c).sub(c);
             x = vv.fma(wv2, b0);
             bits = x.reinterpretAsInts();
-            c = bits.and(0x7F800000).max(MIN_EXP).add(13 << 23).bitwiseBlend(bits, SIGN).reinterpretAsFloats();
+            c = bits.and(0x7F800000).max(MIN_EXP).add(MID_BINADE).reinterpretAsFloats();
             b0 = x.add(c).sub(c);
             vv = FloatVector.fromArray(F, v, o + 16);
             x = vv.fma(wv, a1);
             bits = x.reinterpretAsInts();
-            c = bits.and(0x7F800000).max(MIN_EXP).add(13 << 23).bitwiseBlend(bits, SIGN).reinterpretAsFloats();
+            c = bits.and(0x7F800000).max(MIN_EXP).add(MID_BINADE).reinterpretAsFloats();
             a1 = x.add(c).sub(c);
             x = vv.fma(wv2, b1);
             bits = x.reinterpretAsInts();
-            c = bits.and(0x7F800000).max(MIN_EXP).add(13 << 23).bitwiseBlend(bits, SIGN).reinterpretAsFloats();
+            c = bits.and(0x7F800000).max(MIN_EXP).add(MID_BINADE).reinterpretAsFloats();
             b1 = x.add(c).sub(c);
             vv = FloatVector.fromArray(F, v, o + 32);
             x = vv.fma(wv, a2);
             bits = x.reinterpretAsInts();
-            c = bits.and(0x7F800000).max(MIN_EXP).add(13 << 23).bitwiseBlend(bits, SIGN).reinterpretAsFloats();
+            c = bits.and(0x7F800000).max(MIN_EXP).add(MID_BINADE).reinterpretAsFloats();
             a2 = x.add(c).sub(c);
             x = vv.fma(wv2, b2);
             bits = x.reinterpretAsInts();
-            c = bits.and(0x7F800000).max(MIN_EXP).add(13 << 23).bitwiseBlend(bits, SIGN).reinterpretAsFloats();
+            c = bits.and(0x7F800000).max(MIN_EXP).add(MID_BINADE).reinterpretAsFloats();
             b2 = x.add(c).sub(c);
             vv = FloatVector.fromArray(F, v, o + 48);
             x = vv.fma(wv, a3);
             bits = x.reinterpretAsInts();
-            c = bits.and(0x7F800000).max(MIN_EXP).add(13 << 23).bitwiseBlend(bits, SIGN).reinterpretAsFloats();
+            c = bits.and(0x7F800000).max(MIN_EXP).add(MID_BINADE).reinterpretAsFloats();
             a3 = x.add(c).sub(c);
             x = vv.fma(wv2, b3);
             bits = x.reinterpretAsInts();
-            c = bits.and(0x7F800000).max(MIN_EXP).add(13 << 23).bitwiseBlend(bits, SIGN).reinterpretAsFloats();
+            c = bits.and(0x7F800000).max(MIN_EXP).add(MID_BINADE).reinterpretAsFloats();
             b3 = x.add(c).sub(c);
         }
         a0.intoArray(acc, a);
