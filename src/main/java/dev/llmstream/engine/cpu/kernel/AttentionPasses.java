@@ -70,7 +70,10 @@ final class AttentionPasses {
      * {@link #chunk} for {@code count} queries of one sequence at once: query {@code j} at {@code q[qOff + j·qStride ..]}
      * over positions {@code [from, to + j·toStep)}, its state at {@code scratch[base + j·baseStride ..]}. Each tile of
      * keys and values is used by every query in turn while it is in cache (a speculative verify step's queries
-     * each re-read the whole history otherwise). Per query the operations are {@link #chunk}'s.
+     * each re-read the whole history otherwise). The (query, head) items go two at a time through the two-head
+     * kernels — a group's odd head paired with the next query's first head — since one head alone costs about
+     * 1.75× a paired one (its V chains wait on their latency, its key loads serve one query). Per item the
+     * operations are {@link #chunk}'s.
      */
     static void chunkBlock(float[] q, int qOff, int qStride, int count, int firstHead, int group, int kvHead,
                            int headDim, float[] kCache, float[] vCache, int kvDim, int[] blockTable, int blockSize,
@@ -82,115 +85,132 @@ final class AttentionPasses {
             java.util.Arrays.fill(scratch, b, maxOff, 0f);
             java.util.Arrays.fill(scratch, maxOff, maxOff + group, Float.NEGATIVE_INFINITY);
         }
+        int[] rows = ROWS.get();
+        int kvOff = kvHead * headDim;
+        int last = to + (count - 1) * toStep;
+        int items = count * group;
+        for (int t0 = from; t0 < last; t0 += TILE) {
+            KvStorage.valueRows(blockTable, blockSize, kvDim, kvOff, t0, Math.min(TILE, last - t0), rows);
+            for (int k = 0; k < items; k += 2) {
+                int j = k / group;
+                int g = k % group;
+                int n = Math.min(TILE, to + j * toStep - t0);
+                int qh = qOff + j * qStride + (firstHead + g) * headDim;
+                int acc = base + j * baseStride + g * headDim;
+                int sum = base + j * baseStride + group * headDim + g;
+                if (k + 1 == items) {
+                    if (n > 0) {
+                        single(q, qh, acc, sum, sum + group, n, headDim, kCache, vCache, kvDim, kvOff, blockTable,
+                                blockSize, t0, scale, scratch, rows, work);
+                    }
+                    continue;
+                }
+                int j2 = (k + 1) / group;
+                int g2 = (k + 1) % group;
+                int n2 = Math.min(TILE, to + j2 * toStep - t0);
+                int qh2 = qOff + j2 * qStride + (firstHead + g2) * headDim;
+                int acc2 = base + j2 * baseStride + g2 * headDim;
+                int sum2 = base + j2 * baseStride + group * headDim + g2;
+                if (n > 0 && n2 > 0) {
+                    pair(q, qh, acc, sum, sum + group, n, qh2, acc2, sum2, sum2 + group, n2, headDim, kCache, vCache,
+                            kvDim, kvOff, blockTable, blockSize, t0, scale, scratch, rows, work);
+                } else if (n > 0) {
+                    single(q, qh, acc, sum, sum + group, n, headDim, kCache, vCache, kvDim, kvOff, blockTable,
+                            blockSize, t0, scale, scratch, rows, work);
+                } else if (n2 > 0) {
+                    single(q, qh2, acc2, sum2, sum2 + group, n2, headDim, kCache, vCache, kvDim, kvOff, blockTable,
+                            blockSize, t0, scale, scratch, rows, work);
+                }
+            }
+        }
+    }
+
+    /**
+     * Two items over the tile from {@code t0}: query heads at {@code q[qh ..]} (state: accumulator {@code s[acc ..]},
+     * {@code S} at {@code s[sum]}, {@code M} at {@code s[max]}, first {@code n} positions) and {@code q[qh2 ..]}
+     * ({@code acc2}, {@code sum2}, {@code max2}, {@code n2}). Their scores are formed together
+     * ({@link AttentionScores#scores16x2}: each key loaded once for both) and their V accumulation shares each V row
+     * and runs two independent chains of F16-rounded multiply-adds, over the positions both attend to; the one
+     * that attends further goes on alone.
+     */
+    private static void pair(float[] q, int qh, int acc, int sum, int max, int n, int qh2, int acc2, int sum2,
+                             int max2, int n2, int headDim, float[] kCache, float[] vCache, int kvDim, int kvOff,
+                             int[] blockTable, int blockSize, int t0, float scale, float[] s, int[] rows, int work) {
         int sc = work;
         int wt = work + TILE;
         int rs = work + 2 * TILE;
         int wt2 = work + 3 * TILE;
         int rs2 = work + 4 * TILE;
         int st = work + 5 * TILE;
-        int[] rows = ROWS.get();
-        int kvOff = kvHead * headDim;
-        int last = to + (count - 1) * toStep;
-        for (int t0 = from; t0 < last; t0 += TILE) {
-            KvStorage.valueRows(blockTable, blockSize, kvDim, kvOff, t0, Math.min(TILE, last - t0), rows);
-            for (int j = 0; j < count; j++) {
-                int n = Math.min(TILE, to + j * toStep - t0);
-                if (n > 0) {
-                    int b = base + j * baseStride;
-                    tile(q, qOff + j * qStride, firstHead, group, headDim, kCache, vCache, kvDim, kvOff, blockTable,
-                            blockSize, t0, n, scale, scratch, b, b + group * headDim, b + group * headDim + group,
-                            rows, sc, wt, rs, wt2, rs2, st);
-                }
+        int both = Math.max(n, n2);
+        for (int i0 = 0; i0 < both; i0 += 16) {
+            int j = t0 + i0;
+            int kb = KvStorage.keyOffset(blockTable[j / blockSize], j % blockSize, kvOff, kvDim, blockSize);
+            // the second item's scores go where its weights will be; weights() rewrites them position by position
+            AttentionScores.scores16x2(q, qh, qh2, headDim, kCache, kb, blockSize, s, st, sc + i0, wt2 + i0, scale);
+        }
+        weights(s, sc, wt, rs, n, sum, max);
+        weights(s, wt2, wt2, rs2, n2, sum2, max2);
+        int common = Math.min(n, n2);
+        for (int i = 0; i < common; ) {
+            float ms = s[rs + i];
+            float ms2 = s[rs2 + i];
+            if (ms != 1f) {
+                Attention.scaleF16(s, acc, headDim, ms);
             }
+            if (ms2 != 1f) {
+                Attention.scaleF16(s, acc2, headDim, ms2);
+            }
+            int e = i + 1;
+            while (e < common && s[rs + e] == 1f && s[rs2 + e] == 1f) {
+                e++;
+            }
+            for (int d0 = 0; d0 < headDim; d0 += 64) {
+                values64x2(s, acc + d0, acc2 + d0, vCache, rows, d0, i, e, s, wt, wt2);
+            }
+            i = e;
+        }
+        if (n > common) {
+            values(s, acc, headDim, vCache, rows, common, n, wt, rs);
+        } else if (n2 > common) {
+            values(s, acc2, headDim, vCache, rows, common, n2, wt2, rs2);
         }
     }
 
-    /** One query's heads over the tile's first {@code n} positions (from {@code t0}): scores, weights, values. */
-    private static void tile(float[] q, int qOff, int firstHead, int group, int headDim, float[] kCache,
-                             float[] vCache, int kvDim, int kvOff, int[] blockTable, int blockSize, int t0, int n,
-                             float scale, float[] scratch, int base, int sumOff, int maxOff, int[] rows, int sc,
-                             int wt, int rs, int wt2, int rs2, int st) {
-        int g = 0;
-        for (; g + 1 < group; g += 2) {
-            // two heads of the group together: their V accumulation shares each V row and runs two independent
-            // chains of F16-rounded multiply-adds, where one head alone waits on its chain's latency
-            tileWeights2(q, qOff + (firstHead + g) * headDim, headDim, kCache, kvDim, kvOff, blockTable, blockSize,
-                    t0, n, scale, scratch, sc, wt, rs, wt2, rs2, st, sumOff + g, maxOff + g);
-            int acc = base + g * headDim;
-            int acc2 = acc + headDim;
-            for (int i = 0; i < n; ) {
-                float ms = scratch[rs + i];
-                float ms2 = scratch[rs2 + i];
-                if (ms != 1f) {
-                    Attention.scaleF16(scratch, acc, headDim, ms);
-                }
-                if (ms2 != 1f) {
-                    Attention.scaleF16(scratch, acc2, headDim, ms2);
-                }
-                int e = i + 1;
-                while (e < n && scratch[rs + e] == 1f && scratch[rs2 + e] == 1f) {
-                    e++;
-                }
-                for (int d0 = 0; d0 < headDim; d0 += 64) {
-                    values64x2(scratch, acc + d0, acc2 + d0, vCache, rows, d0, i, e, scratch, wt, wt2);
-                }
-                i = e;
-            }
-        }
-        if (g < group) {
-            tileWeights(q, qOff + (firstHead + g) * headDim, headDim, kCache, kvDim, kvOff, blockTable, blockSize,
-                    t0, n, scale, scratch, sc, wt, rs, st, sumOff + g, maxOff + g);
-            int acc = base + g * headDim;
-            for (int i = 0; i < n; ) {
-                float ms = scratch[rs + i];
-                if (ms != 1f) {
-                    Attention.scaleF16(scratch, acc, headDim, ms);
-                }
-                int e = i + 1;
-                while (e < n && scratch[rs + e] == 1f) {
-                    e++;
-                }
-                for (int d0 = 0; d0 < headDim; d0 += 64) {
-                    values64(scratch, acc + d0, vCache, rows, d0, i, e, scratch, wt);
-                }
-                i = e;
-            }
-        }
-    }
-
-    /**
-     * Scores of head {@code qh}'s query against positions {@code t0 .. t0+n-1} into {@code s[sc ..]}, then their
-     * softmax weights and rescales ({@link #weights}).
-     */
-    private static void tileWeights(float[] q, int qh, int headDim, float[] kCache, int kvDim, int kvOff,
-                                    int[] blockTable, int blockSize, int t0, int n, float scale, float[] s, int sc,
-                                    int wt, int rs, int st, int sumAt, int maxAt) {
+    /** {@link #pair} for one item. */
+    private static void single(float[] q, int qh, int acc, int sum, int max, int n, int headDim, float[] kCache,
+                               float[] vCache, int kvDim, int kvOff, int[] blockTable, int blockSize, int t0,
+                               float scale, float[] s, int[] rows, int work) {
+        int sc = work;
+        int wt = work + TILE;
+        int rs = work + 2 * TILE;
+        int st = work + 5 * TILE;
         for (int i0 = 0; i0 < n; i0 += 16) {
             int j = t0 + i0;
             int kb = KvStorage.keyOffset(blockTable[j / blockSize], j % blockSize, kvOff, kvDim, blockSize);
             AttentionScores.scores16(q, qh, headDim, kCache, kb, blockSize, s, st, sc + i0, scale);
         }
-        weights(s, sc, wt, rs, n, sumAt, maxAt);
+        weights(s, sc, wt, rs, n, sum, max);
+        values(s, acc, headDim, vCache, rows, 0, n, wt, rs);
     }
 
-    /**
-     * {@link #tileWeights} for heads {@code qh} and {@code qh + headDim} of one KV group, their scores formed together
-     * ({@link AttentionScores#scores16x2}: each key loaded once for both): weights and rescales of the first head
-     * into {@code wt}, {@code rs}, of the second into {@code wt2}, {@code rs2}; its sum and maximum at
-     * {@code sumAt + 1}, {@code maxAt + 1}. The second head's scores go where its weights will be, and
-     * {@link #weights} rewrites them position by position.
-     */
-    private static void tileWeights2(float[] q, int qh, int headDim, float[] kCache, int kvDim, int kvOff,
-                                     int[] blockTable, int blockSize, int t0, int n, float scale, float[] s, int sc,
-                                     int wt, int rs, int wt2, int rs2, int st, int sumAt, int maxAt) {
-        for (int i0 = 0; i0 < n; i0 += 16) {
-            int j = t0 + i0;
-            int kb = KvStorage.keyOffset(blockTable[j / blockSize], j % blockSize, kvOff, kvDim, blockSize);
-            AttentionScores.scores16x2(q, qh, qh + headDim, headDim, kCache, kb, blockSize, s, st, sc + i0, wt2 + i0,
-                    scale);
+    /** One item's V accumulation over tile positions {@code [from, to)}: weights at {@code s[wt ..]}, rescales at {@code s[rs ..]}. */
+    private static void values(float[] s, int acc, int headDim, float[] vCache, int[] rows, int from, int to, int wt,
+                               int rs) {
+        for (int i = from; i < to; ) {
+            float ms = s[rs + i];
+            if (ms != 1f) {
+                Attention.scaleF16(s, acc, headDim, ms);
+            }
+            int e = i + 1;
+            while (e < to && s[rs + e] == 1f) {
+                e++;
+            }
+            for (int d0 = 0; d0 < headDim; d0 += 64) {
+                values64(s, acc + d0, vCache, rows, d0, i, e, s, wt);
+            }
+            i = e;
         }
-        weights(s, sc, wt, rs, n, sumAt, maxAt);
-        weights(s, wt2, wt2, rs2, n, sumAt + 1, maxAt + 1);
     }
 
     /**

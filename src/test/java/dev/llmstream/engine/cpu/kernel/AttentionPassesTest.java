@@ -76,7 +76,8 @@ class AttentionPassesTest {
     }
     @ParameterizedTest(name = "headDim {0}, group {1}, first nPos {2}, tokens {3}, split {4}")
     @CsvSource({"64, 3, 600, 4, true", "64, 3, 600, 3, false", "64, 2, 1000, 4, true", "128, 3, 700, 2, true",
-            "64, 1, 40, 4, true", "64, 3, 510, 4, true", "64, 3, 255, 2, true"})
+            "64, 1, 40, 4, true", "64, 3, 510, 4, true", "64, 3, 255, 2, true", "64, 3, 256, 2, true",
+            "64, 1, 256, 3, false"})
     void aBlockOfQueriesMatchesOneQueryAtATime(int headDim, int group, int nPos0, int count, boolean split) {
         assumeTrue(AttentionPasses.applies(headDim, 16), "needs 16-lane vectors");
         SplittableRandom rnd = new SplittableRandom(7L * nPos0 + headDim + group + count);
