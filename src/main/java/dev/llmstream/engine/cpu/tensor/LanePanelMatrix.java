@@ -283,22 +283,6 @@ abstract class LanePanelMatrix extends PanelMatrix {
         addBlockTerms(p, 2, x, t, tokens, res);
     }
 
-    @Override
-    final int hexPanels() {
-        return 2;
-    }
-
-    @Override
-    final void panelHex(int p, PreparedInput x, int t, int tokens, float[] res, float[] park) {
-        int last = t + tokens - 1;
-        LaneHexKernel.hex(q(p), qo(p), qPanel, f(p), fo(p), fPanel, nb, cols, x, t, t + 1, t + 2, t + 3,
-                Math.min(t + 4, last), Math.min(t + 5, last), park);
-        for (int i = 0; i < 12; i++) {
-            fold8(park, 8 * i * P, res, i * P);
-        }
-        addBlockTerms(p, 2, x, t, tokens, res);
-    }
-
     /*
      * One method per token count, each with its own loops: a vector variable assigned on two paths that then
      * merge (one kernel with an "if (pair)" inside) is boxed on the heap by C2, every iteration.

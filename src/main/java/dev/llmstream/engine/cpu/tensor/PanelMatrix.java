@@ -32,8 +32,8 @@ abstract class PanelMatrix extends BlockMatrix {
     /** Batches at least this large convert each panel to floats first. */
     static final int STRIP_MIN_TOKENS = 4;
     /**
-     * Batches of 3 up to (not including) this many tokens take the quad kernel ({@link #panelQuad}, and the hex
-     * kernel {@link #panelHex} for runs of five or more where the format has one) where the format has one: widening each weight vector once per four tokens in registers beats writing the panel
+     * Batches of 3 up to (not including) this many tokens take the quad kernel ({@link #panelQuad}) where the
+     * format has one: widening each weight vector once per four tokens in registers beats writing the panel
      * out as floats and reading it back up to about 32 tokens (Q8_0, 600-token context, one step: 16 tokens
      * 135 → 121 ms, 32 tokens 243 → 234 ms; 64 tokens no better, 128 worse); larger batches (prefill chunks)
      * amortize the strip's conversion.
@@ -42,8 +42,8 @@ abstract class PanelMatrix extends BlockMatrix {
     /** Most panels a decode kernel takes at once (see {@link #decodeGroup}). */
     static final int MAX_GROUP = 8;
     private static final ThreadLocal<float[]> RES = ThreadLocal.withInitial(() -> new float[4 * MAX_GROUP * P]);
-    /** Per-thread parking space for accumulators between a kernel's passes (96 vectors: the hex kernel's). */
-    private static final ThreadLocal<float[]> PARK = ThreadLocal.withInitial(() -> new float[96 * P]);
+    /** Per-thread parking space for accumulators between a kernel's passes (64 vectors). */
+    private static final ThreadLocal<float[]> PARK = ThreadLocal.withInitial(() -> new float[64 * P]);
     private static final ThreadLocal<float[][]> STRIPS = ThreadLocal.withInitial(() -> new float[MAX_GROUP][0]);
 
     /** Largest array of the repacked weights (whole panels per array). */
@@ -152,20 +152,6 @@ abstract class PanelMatrix extends BlockMatrix {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " has no quad kernel");
     }
 
-    /** Panels one {@link #panelHex} call takes (2), or 0 when the format has no hex kernel. */
-    int hexPanels() {
-        return 0;
-    }
-
-    /**
-     * Panels {@code p .. p+hexPanels()-1} against tokens {@code t .. t+tokens-1} ({@code tokens} 5 or 6) from the
-     * bytes: token {@code i}, panel {@code j} into {@code res[(i·hexPanels() + j)·P ..]}. {@code park} must hold
-     * {@code 96 P} floats. Only where {@link #hexPanels} is not 0.
-     */
-    void panelHex(int p, PreparedInput x, int t, int tokens, float[] res, float[] park) {
-        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no hex kernel");
-    }
-
     /**
      * Panels one decode kernel call takes (1 to {@link #MAX_GROUP}). Streaming several panels at once is what
      * makes decode fast from memory: each panel is one sequential stream, and several streams in one loop
@@ -240,36 +226,19 @@ abstract class PanelMatrix extends BlockMatrix {
     }
 
     /**
-     * Panels {@code p .. p+g-1} against tokens {@code [t, n)}, where the group has whole panel pairs: hexes (a last
-     * five as a hex) while at least five tokens remain, where the format has them, then quads (a last three as a
-     * quad); then pairs, then a single token. Exactly eight remaining take two quads, not hex + pair (Q8_0 2560 ×
-     * 960 from DRAM, one core: 654 vs 679 µs). Against quads alone (same measurement): 5 tokens 498 → 472 µs,
-     * 6: 575 → 485, 7: 659 → 596, 10: 834 → 731, 12: 920 → 874, 16 (hex, hex, quad): 1172 → 1128.
+     * Panels {@code p .. p+g-1} against tokens {@code [t, n)}: quads (a last three as a quad) where the format has
+     * them and the group has whole panel pairs, then pairs, then a single token.
      */
     private void decode(int p, int g, PreparedInput x, int t, int n, float[] res, float[] park, float[] out,
                         int ldOut, int rowStart, int rowEnd) {
         int qp = quadPanels();
-        int hp = hexPanels();
-        boolean quads = qp > 0 && g % qp == 0;
-        boolean hexes = hp > 0 && g % hp == 0;
-        while (true) {
-            int r = n - t;
-            if (hexes && r >= 5 && r != 8) {
-                int tokens = Math.min(6, r);
-                for (int j = 0; j < g; j += hp) {
-                    panelHex(p + j, x, t, tokens, res, park);
-                    emit(res, tokens, hp, out, t, ldOut, p + j, rowStart, rowEnd);
-                }
-                t += tokens;
-            } else if (quads && r >= 3) {
-                int tokens = Math.min(4, r);
+        if (qp > 0 && g % qp == 0) {
+            for (; n - t >= 3; t += 4) {
+                int tokens = Math.min(4, n - t);
                 for (int j = 0; j < g; j += qp) {
                     panelQuad(p + j, x, t, tokens, res, park);
                     emit(res, tokens, qp, out, t, ldOut, p + j, rowStart, rowEnd);
                 }
-                t += tokens;
-            } else {
-                break;
             }
         }
         for (; t + 2 <= n; t += 2) {
