@@ -98,27 +98,31 @@ final class AttentionPasses {
                 int qh = qOff + j * qStride + (firstHead + g) * headDim;
                 int acc = base + j * baseStride + g * headDim;
                 int sum = base + j * baseStride + group * headDim + g;
-                if (k + 1 == items) {
-                    if (n > 0) {
-                        single(q, qh, acc, sum, sum + group, n, headDim, kCache, vCache, kvDim, kvOff, blockTable,
-                                blockSize, t0, scale, scratch, rows, work);
-                    }
-                    continue;
+                int n2 = 0;
+                int qh2 = 0;
+                int acc2 = 0;
+                int sum2 = 0;
+                if (k + 1 < items) {
+                    int j2 = (k + 1) / group;
+                    int g2 = (k + 1) % group;
+                    n2 = Math.min(TILE, to + j2 * toStep - t0);
+                    qh2 = qOff + j2 * qStride + (firstHead + g2) * headDim;
+                    acc2 = base + j2 * baseStride + g2 * headDim;
+                    sum2 = base + j2 * baseStride + group * headDim + g2;
                 }
-                int j2 = (k + 1) / group;
-                int g2 = (k + 1) % group;
-                int n2 = Math.min(TILE, to + j2 * toStep - t0);
-                int qh2 = qOff + j2 * qStride + (firstHead + g2) * headDim;
-                int acc2 = base + j2 * baseStride + g2 * headDim;
-                int sum2 = base + j2 * baseStride + group * headDim + g2;
                 if (n > 0 && n2 > 0) {
                     pair(q, qh, acc, sum, sum + group, n, qh2, acc2, sum2, sum2 + group, n2, headDim, kCache, vCache,
                             kvDim, kvOff, blockTable, blockSize, t0, scale, scratch, rows, work);
-                } else if (n > 0) {
+                    continue;
+                }
+                if (n <= 0) { // only the second item reaches this tile (or neither)
+                    qh = qh2;
+                    acc = acc2;
+                    sum = sum2;
+                    n = n2;
+                }
+                if (n > 0) {
                     single(q, qh, acc, sum, sum + group, n, headDim, kCache, vCache, kvDim, kvOff, blockTable,
-                            blockSize, t0, scale, scratch, rows, work);
-                } else if (n2 > 0) {
-                    single(q, qh2, acc2, sum2, sum2 + group, n2, headDim, kCache, vCache, kvDim, kvOff, blockTable,
                             blockSize, t0, scale, scratch, rows, work);
                 }
             }

@@ -29,6 +29,8 @@ public final class LibmExpf {
     private static final double C2 = 0x1.62e42ff0c52d6p-1 / N;
     /** Correctly rounded 2^(i/32), i = 0..31, computed once in high precision. */
     private static final long[] TABLE = table();
+    /** From this on {@code expf} is +∞; below {@link #UNDERFLOW} it is 0. */
+    private static final float OVERFLOW = 88.72283f;
     /** Below this {@code expf} is 0. */
     private static final float UNDERFLOW = -103.97208f;
 
@@ -46,7 +48,7 @@ public final class LibmExpf {
     private LibmExpf() {}
 
     public static float expf(float x) {
-        if (!(x < 88.72283f)) {
+        if (!(x < OVERFLOW)) {
             return x != x ? x : Float.POSITIVE_INFINITY; // NaN stays NaN, overflow to inf
         }
         if (x < UNDERFLOW) {
