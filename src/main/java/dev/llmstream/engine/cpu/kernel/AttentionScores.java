@@ -69,6 +69,12 @@ final class AttentionScores {
      * {@code x_n = (v_n + v_{n+8}) + (v_{n+4} + v_{n+12})} into {@code s[o .. o+15]}, where dimension lane {@code v_i}
      * (sixteen positions) is ggml's four accumulators over dimensions {@code i + 16j + 64m}, folded
      * {@code (s0+s2)+(s1+s3)}.
+     *
+     * <p>The four lane blocks ({@code n}, {@code n+8}, {@code n+4}, {@code n+12}) are written out, not looped or
+     * factored into a helper: a loop would carry their results in vector phis and a helper would pass vectors
+     * across a call, and either is boxed when C2 defers part of the method (docs/performance.md, "Boxed kernels");
+     * parking the blocks in scratch instead cost 1.5× (class comment). {@link #quarter2} repeats the shape for two
+     * heads for the same reason.
      */
     private static void quarter(float[] q, int qh, int headDim, float[] k, int kb, int blockSize, int n, float[] s,
                                 int o) {
