@@ -35,11 +35,12 @@ import jdk.incubator.vector.VectorSpecies;
 final class AttentionPasses {
     /** Positions per tile: their scores, weights and rescales live in scratch. A multiple of 16. */
     static final int TILE = 256;
-    /** Scratch floats beyond {@link Attention}'s accumulators: scores, two heads' weights and rescales, 2 × 4 × 16 partial sums. */
-    static final int WORK = 5 * TILE + 128;
+    /** Scratch floats beyond {@link Attention}'s accumulators: scores, two heads' weights and rescales, the scores' partial sums. */
+    static final int WORK = 5 * TILE + AttentionScores.SCRATCH;
 
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_512;
-    /** The exponent field of 2^-14 (F16's smallest normal), and what turns an exponent field {@code E} into the bits of {@code 1.5·2^(E+13)}: see {@link #values64}. */
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_512;
+    /** The exponent field of 2^-14 (F16's smallest normal), and what turns an exponent field {@code E} into the bits of {@code 1.5·2^(E+13)}: see {@link #values32}. */
     private static final int MIN_EXP = 0x38800000;
     private static final int MID_BINADE = (13 << 23) | 0x00400000;
     private static final ThreadLocal<int[]> ROWS = ThreadLocal.withInitial(() -> new int[TILE]);
@@ -169,8 +170,8 @@ final class AttentionPasses {
             while (e < common && s[rs + e] == 1f && s[rs2 + e] == 1f) {
                 e++;
             }
-            for (int d0 = 0; d0 < headDim; d0 += 64) {
-                values64x2(s, acc + d0, acc2 + d0, vCache, rows, d0, i, e, s, wt, wt2);
+            for (int d0 = 0; d0 < headDim; d0 += 16) {
+                values16x2(s, acc + d0, acc2 + d0, vCache, rows, d0, i, e, s, wt, wt2);
             }
             i = e;
         }
@@ -210,8 +211,8 @@ final class AttentionPasses {
             while (e < to && s[rs + e] == 1f) {
                 e++;
             }
-            for (int d0 = 0; d0 < headDim; d0 += 64) {
-                values64(s, acc + d0, vCache, rows, d0, i, e, s, wt);
+            for (int d0 = 0; d0 < headDim; d0 += 32) {
+                values32(s, acc + d0, vCache, rows, d0, i, e, s, wt);
             }
             i = e;
         }
@@ -255,7 +256,7 @@ final class AttentionPasses {
     }
 
     /**
-     * Dimensions {@code d0 .. d0+63} of the accumulator at {@code acc[a ..]} over positions {@code [from, to)}:
+     * Dimensions {@code d0 .. d0+31} of the accumulator at {@code acc[a ..]} over positions {@code [from, to)}:
      * {@code acc = f16(fma(v, w, acc))} per position (ggml {@code vec_mad_f16}), in registers.
      *
      * <p>F16 rounding (to nearest, ties to even, F16 subnormals below 2^-14) by adding and subtracting
@@ -267,102 +268,66 @@ final class AttentionPasses {
      * float ones (a sign-matched {@code ±2^(E+13)} needed a fourth, the sign blend), where the bit-manipulating
      * form with a separate subnormal branch took ten. (Accumulators never approach the float range where {@code c}
      * would overflow: {@code |acc| <= Σ w·|v|} with F16 values.)
-     * Written out per vector: a vector passed to a helper C2 does not inline is boxed.
+     *
+     * <p>Two chains of 16 dimensions, not four: every chain adds about 4 000 C2 nodes, and a method past 18 000
+     * has its later Vector API calls inlined late, where a loop-carried vector can lose its exact class and be
+     * boxed every position (it was: gigabytes per step; see {@code LaneKernels}). The constants are vectors made
+     * before the loop, which saves a broadcast per operation.
      */
-    private static void values64(float[] acc, int a, float[] v, int[] rows, int d0, int from, int to, float[] w,
+    private static void values32(float[] acc, int a, float[] v, int[] rows, int d0, int from, int to, float[] w,
                                  int wt) {
+        // Checked up front, which also keeps this method past C2's 325-byte limit for inlining a hot call: inlined
+        // into pair() or values() it would swell them past the node budget (class comment of LaneKernels).
+        if (from < 0 || from > to || to > rows.length || a < 0 || a + 32 > acc.length || wt < 0 || wt + to > w.length) {
+            throw new IllegalArgumentException(String.format("values32: run [%d, %d) of %d rows, accumulator %d of %d, weights %d of %d",
+                    from, to, rows.length, a, acc.length, wt, w.length));
+        }
+        IntVector expMask = IntVector.broadcast(I, 0x7F800000);
+        IntVector minExp = IntVector.broadcast(I, MIN_EXP);
+        IntVector mid = IntVector.broadcast(I, MID_BINADE);
         FloatVector a0 = FloatVector.fromArray(F, acc, a);
         FloatVector a1 = FloatVector.fromArray(F, acc, a + 16);
-        FloatVector a2 = FloatVector.fromArray(F, acc, a + 32);
-        FloatVector a3 = FloatVector.fromArray(F, acc, a + 48);
         for (int i = from; i < to; i++) {
             int o = rows[i] + d0;
             FloatVector wv = FloatVector.broadcast(F, w[wt + i]);
             FloatVector x = FloatVector.fromArray(F, v, o).fma(wv, a0);
-            IntVector bits = x.reinterpretAsInts();
-            FloatVector c = bits.and(0x7F800000).max(MIN_EXP).add(MID_BINADE).reinterpretAsFloats();
+            FloatVector c = x.reinterpretAsInts().and(expMask).max(minExp).add(mid).reinterpretAsFloats();
             a0 = x.add(c).sub(c);
             x = FloatVector.fromArray(F, v, o + 16).fma(wv, a1);
-            bits = x.reinterpretAsInts();
-            c = bits.and(0x7F800000).max(MIN_EXP).add(MID_BINADE).reinterpretAsFloats();
+            c = x.reinterpretAsInts().and(expMask).max(minExp).add(mid).reinterpretAsFloats();
             a1 = x.add(c).sub(c);
-            x = FloatVector.fromArray(F, v, o + 32).fma(wv, a2);
-            bits = x.reinterpretAsInts();
-            c = bits.and(0x7F800000).max(MIN_EXP).add(MID_BINADE).reinterpretAsFloats();
-            a2 = x.add(c).sub(c);
-            x = FloatVector.fromArray(F, v, o + 48).fma(wv, a3);
-            bits = x.reinterpretAsInts();
-            c = bits.and(0x7F800000).max(MIN_EXP).add(MID_BINADE).reinterpretAsFloats();
-            a3 = x.add(c).sub(c);
         }
         a0.intoArray(acc, a);
         a1.intoArray(acc, a + 16);
-        a2.intoArray(acc, a + 32);
-        a3.intoArray(acc, a + 48);
     }
 
     /**
-     * {@link #values64} for two heads at once ({@code acc[a ..]} with weights {@code w[wt ..]}, {@code acc[b ..]}
-     * with {@code w[wt2 ..]}): one load of each V vector, eight independent rounding chains.
+     * {@link #values32} for two heads and 16 dimensions ({@code acc[a ..]} with weights {@code w[wt ..]},
+     * {@code acc[b ..]} with {@code w[wt2 ..]}): one load of each V vector, two independent rounding chains.
      */
-    private static void values64x2(float[] acc, int a, int b, float[] v, int[] rows, int d0, int from, int to,
+    private static void values16x2(float[] acc, int a, int b, float[] v, int[] rows, int d0, int from, int to,
                                    float[] w, int wt, int wt2) {
+        // checked up front, and kept out of its callers, as in values32
+        if (from < 0 || from > to || to > rows.length || a < 0 || a + 16 > acc.length || b < 0 || b + 16 > acc.length
+                || wt < 0 || wt + to > w.length || wt2 < 0 || wt2 + to > w.length) {
+            throw new IllegalArgumentException(String.format("values16x2: run [%d, %d) of %d rows, accumulators %d and %d of %d, weights %d and %d of %d",
+                    from, to, rows.length, a, b, acc.length, wt, wt2, w.length));
+        }
+        IntVector expMask = IntVector.broadcast(I, 0x7F800000);
+        IntVector minExp = IntVector.broadcast(I, MIN_EXP);
+        IntVector mid = IntVector.broadcast(I, MID_BINADE);
         FloatVector a0 = FloatVector.fromArray(F, acc, a);
-        FloatVector a1 = FloatVector.fromArray(F, acc, a + 16);
-        FloatVector a2 = FloatVector.fromArray(F, acc, a + 32);
-        FloatVector a3 = FloatVector.fromArray(F, acc, a + 48);
         FloatVector b0 = FloatVector.fromArray(F, acc, b);
-        FloatVector b1 = FloatVector.fromArray(F, acc, b + 16);
-        FloatVector b2 = FloatVector.fromArray(F, acc, b + 32);
-        FloatVector b3 = FloatVector.fromArray(F, acc, b + 48);
         for (int i = from; i < to; i++) {
-            int o = rows[i] + d0;
-            FloatVector wv = FloatVector.broadcast(F, w[wt + i]);
-            FloatVector wv2 = FloatVector.broadcast(F, w[wt2 + i]);
-            FloatVector vv = FloatVector.fromArray(F, v, o);
-            FloatVector x = vv.fma(wv, a0);
-            IntVector bits = x.reinterpretAsInts();
-            FloatVector c = bits.and(0x7F800000).max(MIN_EXP).add(MID_BINADE).reinterpretAsFloats();
+            FloatVector vv = FloatVector.fromArray(F, v, rows[i] + d0);
+            FloatVector x = vv.fma(FloatVector.broadcast(F, w[wt + i]), a0);
+            FloatVector c = x.reinterpretAsInts().and(expMask).max(minExp).add(mid).reinterpretAsFloats();
             a0 = x.add(c).sub(c);
-            x = vv.fma(wv2, b0);
-            bits = x.reinterpretAsInts();
-            c = bits.and(0x7F800000).max(MIN_EXP).add(MID_BINADE).reinterpretAsFloats();
+            x = vv.fma(FloatVector.broadcast(F, w[wt2 + i]), b0);
+            c = x.reinterpretAsInts().and(expMask).max(minExp).add(mid).reinterpretAsFloats();
             b0 = x.add(c).sub(c);
-            vv = FloatVector.fromArray(F, v, o + 16);
-            x = vv.fma(wv, a1);
-            bits = x.reinterpretAsInts();
-            c = bits.and(0x7F800000).max(MIN_EXP).add(MID_BINADE).reinterpretAsFloats();
-            a1 = x.add(c).sub(c);
-            x = vv.fma(wv2, b1);
-            bits = x.reinterpretAsInts();
-            c = bits.and(0x7F800000).max(MIN_EXP).add(MID_BINADE).reinterpretAsFloats();
-            b1 = x.add(c).sub(c);
-            vv = FloatVector.fromArray(F, v, o + 32);
-            x = vv.fma(wv, a2);
-            bits = x.reinterpretAsInts();
-            c = bits.and(0x7F800000).max(MIN_EXP).add(MID_BINADE).reinterpretAsFloats();
-            a2 = x.add(c).sub(c);
-            x = vv.fma(wv2, b2);
-            bits = x.reinterpretAsInts();
-            c = bits.and(0x7F800000).max(MIN_EXP).add(MID_BINADE).reinterpretAsFloats();
-            b2 = x.add(c).sub(c);
-            vv = FloatVector.fromArray(F, v, o + 48);
-            x = vv.fma(wv, a3);
-            bits = x.reinterpretAsInts();
-            c = bits.and(0x7F800000).max(MIN_EXP).add(MID_BINADE).reinterpretAsFloats();
-            a3 = x.add(c).sub(c);
-            x = vv.fma(wv2, b3);
-            bits = x.reinterpretAsInts();
-            c = bits.and(0x7F800000).max(MIN_EXP).add(MID_BINADE).reinterpretAsFloats();
-            b3 = x.add(c).sub(c);
         }
         a0.intoArray(acc, a);
-        a1.intoArray(acc, a + 16);
-        a2.intoArray(acc, a + 32);
-        a3.intoArray(acc, a + 48);
         b0.intoArray(acc, b);
-        b1.intoArray(acc, b + 16);
-        b2.intoArray(acc, b + 32);
-        b3.intoArray(acc, b + 48);
     }
 }

@@ -70,7 +70,9 @@ abstract class PanelMatrix extends BlockMatrix {
         this.qPanel = qPanel;
         this.fPanel = fPanel;
         this.nPanels = (rows + P - 1) / P;
-        this.perChunk = Math.max(1, Math.min(nPanels, CHUNK_BYTES / Math.max(1, Math.max(qPanel, 4 * fPanel))));
+        int fit = Math.max(1, CHUNK_BYTES / Math.max(1, Math.max(qPanel, 4 * fPanel)));
+        // whole decode groups per array: the group kernels address a group's panels from its first one
+        this.perChunk = fit >= nPanels ? nPanels : Math.max(MAX_GROUP, fit / MAX_GROUP * MAX_GROUP);
         int chunks = (nPanels + perChunk - 1) / perChunk;
         this.q = new byte[chunks][];
         this.f = new float[chunks][];
@@ -143,10 +145,15 @@ abstract class PanelMatrix extends BlockMatrix {
         return 0;
     }
 
+    /** Most tokens one {@link #panelQuad} call takes (3 or 4); a call always gets at least 3. */
+    int quadTokens() {
+        return 4;
+    }
+
     /**
-     * Panels {@code p .. p+quadPanels()-1} against tokens {@code t .. t+tokens-1} ({@code tokens} 3 or 4) from the
-     * bytes: token {@code i}, panel {@code j} into {@code res[(i·quadPanels() + j)·P ..]}. Only where
-     * {@link #quadPanels} is not 0.
+     * Panels {@code p .. p+quadPanels()-1} against tokens {@code t .. t+tokens-1} ({@code tokens} 3 up to
+     * {@link #quadTokens}) from the bytes: token {@code i}, panel {@code j} into {@code res[(i·quadPanels() + j)·P ..]}.
+     * Only where {@link #quadPanels} is not 0.
      */
     void panelQuad(int p, PreparedInput x, int t, int tokens, float[] res, float[] park) {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " has no quad kernel");
@@ -233,8 +240,9 @@ abstract class PanelMatrix extends BlockMatrix {
                         int ldOut, int rowStart, int rowEnd) {
         int qp = quadPanels();
         if (qp > 0 && g % qp == 0) {
-            for (; n - t >= 3; t += 4) {
-                int tokens = Math.min(4, n - t);
+            int qt = quadTokens();
+            for (; n - t >= 3; t += qt) {
+                int tokens = Math.min(qt, n - t);
                 for (int j = 0; j < g; j += qp) {
                     panelQuad(p + j, x, t, tokens, res, park);
                     emit(res, tokens, qp, out, t, ldOut, p + j, rowStart, rowEnd);
