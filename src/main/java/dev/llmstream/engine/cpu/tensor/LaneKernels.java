@@ -124,6 +124,8 @@ final class LaneKernels {
     /**
      * {@link #tokens3Panel1} over a panel already widened to floats ({@code w[o ..]} in the quants' order,
      * scales at {@code w[fo ..]}): one load per weight vector instead of a load, a widening and a conversion.
+     * The body repeats {@link #tokens3Panel1}'s on purpose: sharing it would mean a helper that takes the weight
+     * vector, and a vector passed to a call C2 does not inline is boxed.
      */
     static void strip3(float[] w, int o, int fo, int nb, float[] xv, int k0, int k1, int k2, float[] xs, int s0,
                        int s1, int s2, float[] park, int a0, int a1, int a2) {

@@ -111,17 +111,17 @@ abstract class LanePanelMatrix extends PanelMatrix {
     }
 
     @Override
-    final int quadPanels() {
+    final int multiPanels() {
         return 1;
     }
 
     @Override
-    final int quadTokens() {
+    final int multiTokens() {
         return 3;
     }
 
     @Override
-    final void panelQuad(int p, PreparedInput x, int t, int tokens, float[] res, float[] park) {
+    final void panelMulti(int p, PreparedInput x, int t, int tokens, float[] res, float[] park) {
         byte[] q = q(p);
         float[] f = f(p);
         int qo = qo(p);

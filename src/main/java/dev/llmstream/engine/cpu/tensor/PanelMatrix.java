@@ -32,13 +32,13 @@ abstract class PanelMatrix extends BlockMatrix {
     /** Batches at least this large convert each panel to floats first. */
     static final int STRIP_MIN_TOKENS = 4;
     /**
-     * Batches of 3 up to (not including) this many tokens take the quad kernel ({@link #panelQuad}) where the
-     * format has one: widening each weight vector once per four tokens in registers beats writing the panel
-     * out as floats and reading it back up to about 32 tokens (Q8_0, 600-token context, one step: 16 tokens
-     * 135 → 121 ms, 32 tokens 243 → 234 ms; 64 tokens no better, 128 worse); larger batches (prefill chunks)
-     * amortize the strip's conversion.
+     * Batches of 3 up to (not including) this many tokens take the multi-token kernel ({@link #panelMulti}) where
+     * the format has one: widening each weight vector once per three or four tokens in registers beats writing the
+     * panel out as floats and reading it back up to about 32 tokens (measured with the four-token kernel, Q8_0,
+     * 600-token context, one step: 16 tokens 135 → 121 ms, 32 tokens 243 → 234 ms; 64 tokens no better, 128
+     * worse); larger batches (prefill chunks) amortize the strip's conversion.
      */
-    static final int QUAD_MAX_TOKENS = 33;
+    static final int MULTI_MAX_TOKENS = 33;
     /** Most panels a decode kernel takes at once (see {@link #decodeGroup}). */
     static final int MAX_GROUP = 8;
     private static final ThreadLocal<float[]> RES = ThreadLocal.withInitial(() -> new float[4 * MAX_GROUP * P]);
@@ -140,23 +140,23 @@ abstract class PanelMatrix extends BlockMatrix {
      */
     abstract void panelBytes(int p, int g, PreparedInput x, int t, boolean pair, float[] res, float[] park);
 
-    /** Panels one {@link #panelQuad} call takes (1 or 2), or 0 when the format has no quad kernel. */
-    int quadPanels() {
+    /** Panels one {@link #panelMulti} call takes (1 or 2), or 0 when the format has no multi-token kernel. */
+    int multiPanels() {
         return 0;
     }
 
-    /** Most tokens one {@link #panelQuad} call takes (3 or 4); a call always gets at least 3. */
-    int quadTokens() {
+    /** Most tokens one {@link #panelMulti} call takes (3 or 4); a call always gets at least 3. */
+    int multiTokens() {
         return 4;
     }
 
     /**
-     * Panels {@code p .. p+quadPanels()-1} against tokens {@code t .. t+tokens-1} ({@code tokens} 3 up to
-     * {@link #quadTokens}) from the bytes: token {@code i}, panel {@code j} into {@code res[(i·quadPanels() + j)·P ..]}.
-     * Only where {@link #quadPanels} is not 0.
+     * Panels {@code p .. p+multiPanels()-1} against tokens {@code t .. t+tokens-1} ({@code tokens} 3 up to
+     * {@link #multiTokens}) from the bytes: token {@code i}, panel {@code j} into {@code res[(i·multiPanels() + j)·P ..]}.
+     * Only where {@link #multiPanels} is not 0.
      */
-    void panelQuad(int p, PreparedInput x, int t, int tokens, float[] res, float[] park) {
-        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no quad kernel");
+    void panelMulti(int p, PreparedInput x, int t, int tokens, float[] res, float[] park) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no multi-token kernel");
     }
 
     /**
@@ -202,7 +202,7 @@ abstract class PanelMatrix extends BlockMatrix {
         int n = x.tokens();
         int p0 = rowStart / P;
         int p1 = (rowEnd + P - 1) / P;
-        if (n >= STRIP_MIN_TOKENS && !(quadPanels() > 0 && n < QUAD_MAX_TOKENS)) {
+        if (n >= STRIP_MIN_TOKENS && !(multiPanels() > 0 && n < MULTI_MAX_TOKENS)) {
             float[][] s = strips();
             int st = stripTokens();
             for (int p = p0; p < p1; ) {
@@ -221,9 +221,9 @@ abstract class PanelMatrix extends BlockMatrix {
             return;
         }
         // decode-sized batches: panel groups outermost, so the weights stream from memory once. Past the last whole
-        // group, panels go in quad-kernel pairs where there is one: a 960-row matrix ends in 4 lone panels per
-        // 128-row group boundary, and one panel at a time has no quad kernel (16 tokens then took 8 pair passes)
-        int qp = quadPanels();
+        // group, panels go in multi-token-kernel groups where there is one: a 960-row matrix ends in 4 lone panels
+        // per 128-row group boundary, and without it 16 tokens there took 8 pair passes
+        int qp = multiPanels();
         for (int p = p0; p < p1; ) {
             int rest = p1 - p;
             int g = decodeGroup(false) <= rest ? decodeGroup(false) : qp > 0 && n >= 3 && rest >= qp ? qp : 1;
@@ -233,18 +233,19 @@ abstract class PanelMatrix extends BlockMatrix {
     }
 
     /**
-     * Panels {@code p .. p+g-1} against tokens {@code [t, n)}: quads (a last three as a quad) where the format has
-     * them and the group has whole panel pairs, then pairs, then a single token.
+     * Panels {@code p .. p+g-1} against tokens {@code [t, n)}: runs of {@link #multiTokens} tokens (a last three as
+     * one run) where the format has a multi-token kernel and the group whole {@link #multiPanels} groups, then
+     * pairs, then a single token.
      */
     private void decode(int p, int g, PreparedInput x, int t, int n, float[] res, float[] park, float[] out,
                         int ldOut, int rowStart, int rowEnd) {
-        int qp = quadPanels();
+        int qp = multiPanels();
         if (qp > 0 && g % qp == 0) {
-            int qt = quadTokens();
+            int qt = multiTokens();
             for (; n - t >= 3; t += qt) {
                 int tokens = Math.min(qt, n - t);
                 for (int j = 0; j < g; j += qp) {
-                    panelQuad(p + j, x, t, tokens, res, park);
+                    panelMulti(p + j, x, t, tokens, res, park);
                     emit(res, tokens, qp, out, t, ldOut, p + j, rowStart, rowEnd);
                 }
             }

@@ -163,7 +163,7 @@ public final class Q4_0Matrix extends PanelMatrix {
     }
 
     @Override
-    int quadPanels() {
+    int multiPanels() {
         return 1;
     }
 
@@ -173,7 +173,7 @@ public final class Q4_0Matrix extends PanelMatrix {
      * {@link #panelBytes1}, so results do not depend on the kernel that served the token.
      */
     @Override
-    void panelQuad(int p, PreparedInput x, int t, int tokens, float[] res, float[] park) {
+    void panelMulti(int p, PreparedInput x, int t, int tokens, float[] res, float[] park) {
         int last = t + tokens - 1;
         quad(p, x, t, t + 1, Math.min(t + 2, last), Math.min(t + 3, last), res);
     }
