@@ -99,6 +99,9 @@ public final class ActivationQuantizer {
                 }
             }
         }
+        if (dst.laneGroups()) {
+            dst.groupLanes(t);
+        }
     }
 
     /**

@@ -122,51 +122,64 @@ final class LaneKernels {
     }
 
     /**
-     * {@link #tokens3Panel1} over a panel already widened to floats ({@code w[o ..]} in the quants' order,
-     * scales at {@code w[fo ..]}): one load per weight vector instead of a load, a widening and a conversion.
-     * The body repeats {@link #tokens3Panel1}'s on purpose: sharing it would mean a helper that takes the weight
-     * vector, and a vector passed to a call C2 does not inline is boxed.
+     * Four tokens against one lane of a panel already widened to floats ({@code w[o ..]} in the quants' order,
+     * scales at {@code w[fo ..]}), the activations grouped by {@link PreparedInput#laneValues}: block {@code b}'s
+     * sixteen quants at {@code xl[xo + 16b ..]} (token {@code j}, product {@code e} at {@code 4j + e}), its four
+     * block scales at {@code xs[so + 4b ..]}. Token {@code j}'s accumulator goes to slot {@code a + j·stride}.
+     *
+     * <p>One load per weight vector, feeding four tokens, and every activation read from one cache line per
+     * block: about 24 vector operations per 256 products against 26 per 192 for {@link #tokens3Panel1}, which
+     * also widens the bytes each time. The driver runs it lane by lane, so one lane of the strip (a quarter to
+     * an eighth of L1) and the lane's activations stay in L1 while every token group passes over them. The
+     * body repeats {@link #tokens3Panel1}'s arithmetic on purpose: sharing it would mean a helper that takes the
+     * weight vector, and a vector passed to a call C2 does not inline is boxed. About 15 900 nodes.
      */
-    static void strip3(float[] w, int o, int fo, int nb, float[] xv, int k0, int k1, int k2, float[] xs, int s0,
-                       int s1, int s2, float[] park, int a0, int a1, int a2) {
-        FloatVector c0 = FloatVector.zero(Lanes.F), c1 = c0, c2 = c0;
-        for (int b = 0; b < nb; b++, o += 4 * P) {
-            int kb = b * BLOCK;
+    static void strip4(float[] w, int o, int fo, int nb, float[] xl, int xo, float[] xs, int so, float[] park, int a,
+                       int stride) {
+        FloatVector c0 = FloatVector.zero(Lanes.F), c1 = c0, c2 = c0, c3 = c0;
+        for (int b = 0; b < nb; b++, o += 4 * P, xo += 16, so += 4, fo += P) {
             FloatVector v = FloatVector.fromArray(Lanes.F, w, o);
-            FloatVector u0 = v.mul(xv[k0 + kb]);
-            FloatVector u1 = v.mul(xv[k1 + kb]);
-            FloatVector u2 = v.mul(xv[k2 + kb]);
+            FloatVector u0 = v.mul(FloatVector.broadcast(Lanes.F, xl[xo]));
+            FloatVector u1 = v.mul(FloatVector.broadcast(Lanes.F, xl[xo + 4]));
+            FloatVector u2 = v.mul(FloatVector.broadcast(Lanes.F, xl[xo + 8]));
+            FloatVector u3 = v.mul(FloatVector.broadcast(Lanes.F, xl[xo + 12]));
             v = FloatVector.fromArray(Lanes.F, w, o + P);
-            u0 = v.fma(FloatVector.broadcast(Lanes.F, xv[k0 + kb + 1]), u0);
-            u1 = v.fma(FloatVector.broadcast(Lanes.F, xv[k1 + kb + 1]), u1);
-            u2 = v.fma(FloatVector.broadcast(Lanes.F, xv[k2 + kb + 1]), u2);
+            u0 = v.fma(FloatVector.broadcast(Lanes.F, xl[xo + 1]), u0);
+            u1 = v.fma(FloatVector.broadcast(Lanes.F, xl[xo + 5]), u1);
+            u2 = v.fma(FloatVector.broadcast(Lanes.F, xl[xo + 9]), u2);
+            u3 = v.fma(FloatVector.broadcast(Lanes.F, xl[xo + 13]), u3);
             v = FloatVector.fromArray(Lanes.F, w, o + 2 * P);
-            u0 = v.fma(FloatVector.broadcast(Lanes.F, xv[k0 + kb + 2]), u0);
-            u1 = v.fma(FloatVector.broadcast(Lanes.F, xv[k1 + kb + 2]), u1);
-            u2 = v.fma(FloatVector.broadcast(Lanes.F, xv[k2 + kb + 2]), u2);
+            u0 = v.fma(FloatVector.broadcast(Lanes.F, xl[xo + 2]), u0);
+            u1 = v.fma(FloatVector.broadcast(Lanes.F, xl[xo + 6]), u1);
+            u2 = v.fma(FloatVector.broadcast(Lanes.F, xl[xo + 10]), u2);
+            u3 = v.fma(FloatVector.broadcast(Lanes.F, xl[xo + 14]), u3);
             v = FloatVector.fromArray(Lanes.F, w, o + 3 * P);
-            u0 = v.fma(FloatVector.broadcast(Lanes.F, xv[k0 + kb + 3]), u0);
-            u1 = v.fma(FloatVector.broadcast(Lanes.F, xv[k1 + kb + 3]), u1);
-            u2 = v.fma(FloatVector.broadcast(Lanes.F, xv[k2 + kb + 3]), u2);
-            FloatVector dw = FloatVector.fromArray(Lanes.F, w, fo + b * P);
-            c0 = dw.mul(xs[s0 + b]).fma(u0, c0);
-            c1 = dw.mul(xs[s1 + b]).fma(u1, c1);
-            c2 = dw.mul(xs[s2 + b]).fma(u2, c2);
+            u0 = v.fma(FloatVector.broadcast(Lanes.F, xl[xo + 3]), u0);
+            u1 = v.fma(FloatVector.broadcast(Lanes.F, xl[xo + 7]), u1);
+            u2 = v.fma(FloatVector.broadcast(Lanes.F, xl[xo + 11]), u2);
+            u3 = v.fma(FloatVector.broadcast(Lanes.F, xl[xo + 15]), u3);
+            FloatVector dw = FloatVector.fromArray(Lanes.F, w, fo);
+            c0 = dw.mul(FloatVector.broadcast(Lanes.F, xs[so])).fma(u0, c0);
+            c1 = dw.mul(FloatVector.broadcast(Lanes.F, xs[so + 1])).fma(u1, c1);
+            c2 = dw.mul(FloatVector.broadcast(Lanes.F, xs[so + 2])).fma(u2, c2);
+            c3 = dw.mul(FloatVector.broadcast(Lanes.F, xs[so + 3])).fma(u3, c3);
         }
-        c0.intoArray(park, a0 * P);
-        c1.intoArray(park, a1 * P);
-        c2.intoArray(park, a2 * P);
+        c0.intoArray(park, a * P);
+        c1.intoArray(park, (a + stride) * P);
+        c2.intoArray(park, (a + 2 * stride) * P);
+        c3.intoArray(park, (a + 3 * stride) * P);
     }
 
     /**
      * {@code n} vectors of {@code P} signed bytes from {@code q[o ..]} as floats into {@code w[wo ..]}
-     * ({@code n} a multiple of 16). Unrolled sixteen times, which also puts it past the 325-byte limit for
+     * ({@code n} a multiple of 4: one lane of a panel is {@code 4·nb} vectors). Unrolled sixteen times, which also puts it past the 325-byte limit for
      * inlining: inlined into the format-independent driver, next to another format's conversion, C2 lost the
      * target species of {@code convertShape} and boxed every vector (80 bytes per vector, found by the
      * allocation guard).
      */
     static void widen(byte[] q, int o, float[] w, int wo, int n) {
-        for (int i = 0; i < n; i += 16, o += 16 * P, wo += 16 * P) {
+        int i = 0;
+        for (; i + 16 <= n; i += 16, o += 16 * P, wo += 16 * P) {
             ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o).convertShape(VectorOperators.B2F, Lanes.F, 0)).intoArray(w, wo);
             ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + P).convertShape(VectorOperators.B2F, Lanes.F, 0)).intoArray(w, wo + P);
             ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + 2 * P).convertShape(VectorOperators.B2F, Lanes.F, 0)).intoArray(w, wo + 2 * P);
@@ -183,6 +196,12 @@ final class LaneKernels {
             ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + 13 * P).convertShape(VectorOperators.B2F, Lanes.F, 0)).intoArray(w, wo + 13 * P);
             ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + 14 * P).convertShape(VectorOperators.B2F, Lanes.F, 0)).intoArray(w, wo + 14 * P);
             ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + 15 * P).convertShape(VectorOperators.B2F, Lanes.F, 0)).intoArray(w, wo + 15 * P);
+        }
+        for (; i < n; i += 4, o += 4 * P, wo += 4 * P) {
+            ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o).convertShape(VectorOperators.B2F, Lanes.F, 0)).intoArray(w, wo);
+            ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + P).convertShape(VectorOperators.B2F, Lanes.F, 0)).intoArray(w, wo + P);
+            ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + 2 * P).convertShape(VectorOperators.B2F, Lanes.F, 0)).intoArray(w, wo + 2 * P);
+            ((FloatVector) ByteVector.fromArray(QuantVectors.B, q, o + 3 * P).convertShape(VectorOperators.B2F, Lanes.F, 0)).intoArray(w, wo + 3 * P);
         }
     }
 }

@@ -34,7 +34,7 @@ abstract class LanePanelMatrix extends PanelMatrix {
      *                  and {@code m}; the extra ones after all the scales)
      */
     LanePanelMatrix(GgmlType type, MemorySegment data, int rows, int cols, int fPerBlock) {
-        super(type, data, rows, cols, (cols / BLOCK) * BLOCK * P, (cols / BLOCK) * fPerBlock * P);
+        super(type, data, rows, cols, (cols / BLOCK) * BLOCK * P, (cols / BLOCK) * fPerBlock * P, true);
         this.nb = cols / BLOCK;
     }
 
@@ -50,16 +50,16 @@ abstract class LanePanelMatrix extends PanelMatrix {
      */
     void addBlockTerms(int p, int g, PreparedInput x, int t, int tokens, float[] res) {}
 
+    /** Strip: the scales, then the quants as floats in the panel's order (see {@link #panelStrip}). */
     @Override
     final int stripFloats() {
         return nb * P + nb * BLOCK * P;
     }
 
-    /** Strip: the scales, then every quant as a float in the panel's order. */
+    /** Only the scales: {@link #panelStrip} widens the quants. */
     @Override
     final void stripPanel(int p, float[] strip) {
         System.arraycopy(f(p), fo(p), strip, 0, nb * P);
-        LaneKernels.widen(q(p), qo(p), strip, nb * P, nb * BLOCK);
     }
 
     /** Eight panels per single-token pass (eight weight streams), four per token pair. */
@@ -160,21 +160,55 @@ abstract class LanePanelMatrix extends PanelMatrix {
         }
     }
 
-    /** Three tokens per strip pass, for the same node budget as {@link LaneKernels#tokens3Panel1}. */
-    @Override
-    int stripTokens() {
-        return 3;
-    }
+    /** Most tokens per strip pass: lane by lane, the lane's strip and activations stay in L1 (see below). */
+    static final int STRIP_RUN = 16;
+    /**
+     * Fewest tokens that go over float strips. Below it the byte kernels are as fast (Q8_0 2560×1024, JMH: 4 tokens
+     * 27 against 29 GFLOP/s, 8 tokens 36 against 36; 16 tokens 54 against 46).
+     */
+    static final int STRIP_MIN = 8;
+    /*
+     * Batches of STRIP_MIN tokens or more go over float strips, four tokens at a time (LaneKernels.strip4), with the
+     * activations grouped by lane (PreparedInput.laneGroups); whole groups of four, at most STRIP_RUN per pass, and
+     * a last one to three tokens go to the byte kernels. PanelMatrix decides this from its laneStrips flag.
+     */
 
+    /**
+     * Lane outermost, then the run's token groups, so that one lane of the panel as floats ({@code nb·4·P}: 7.5 KB
+     * for 960 columns, 20 KB for 2 560) and the lane's activations stay in L1 while every group reads them.
+     *
+     * <p>A batch of one run (decode steps of up to {@link #STRIP_RUN} sequences) widens each lane just before its
+     * groups, into L1: widening the whole panel first wrote it out through L2 and cost as much as the run's
+     * multiply-adds at this size (JMH, 16 tokens: 54 against 49 GFLOP/s). A longer batch (prefill) widens the whole
+     * panel once, on its first run ({@code t == 0}: the driver passes a panel's runs in token order), and every run
+     * reads the lanes from there (64 tokens: 60 against 49 GFLOP/s when each run widened again). Token {@code i},
+     * lane {@code l} parks in slot {@code 8i + l}, as the byte kernels do.
+     */
     @Override
-    final void panelStrip(float[][] strips, int p, int g, PreparedInput x, int t, float[] res, float[] park) {
+    final void panelStrip(float[][] strips, int p, int g, PreparedInput x, int t, int tokens, float[] res,
+                          float[] park) {
         float[] s = strips[0];
-        for (int l = 0; l < 8; l++) {
-            int k = t * cols + 4 * l;
-            LaneKernels.strip3(s, nb * P + l * nb * 4 * P, 0, nb, x.values, k, k + cols, k + 2 * cols, x.scales, t * nb,
-                    (t + 1) * nb, (t + 2) * nb, park, l, 8 + l, 16 + l);
+        int lane = nb * 4 * P;
+        boolean oneRun = x.tokens() <= STRIP_RUN;
+        if (!oneRun && t == 0) {
+            LaneKernels.widen(q(p), qo(p), s, nb * P, nb * BLOCK);
         }
-        foldParked(park, 3, res);
-        addBlockTerms(p, 1, x, t, 3, res);
+        int g0 = t / PreparedInput.LANE_GROUP;
+        int groups = tokens / PreparedInput.LANE_GROUP;
+        for (int l = 0; l < 8; l++) {
+            int wo = nb * P;
+            if (oneRun) {
+                LaneKernels.widen(q(p), qo(p) + l * lane, s, wo, nb * 4);
+            } else {
+                wo += l * lane;
+            }
+            for (int i = 0; i < groups; i++) {
+                int grp = g0 + i;
+                LaneKernels.strip4(s, wo, 0, nb, x.laneValues, grp * PreparedInput.LANE_GROUP * cols + l * nb * 16,
+                        x.laneScales, grp * nb * PreparedInput.LANE_GROUP, park, 8 * PreparedInput.LANE_GROUP * i + l, 8);
+            }
+        }
+        foldParked(park, tokens, res);
+        addBlockTerms(p, 1, x, t, tokens, res);
     }
 }

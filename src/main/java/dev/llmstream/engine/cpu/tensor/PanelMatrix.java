@@ -42,8 +42,8 @@ abstract class PanelMatrix extends BlockMatrix {
     /** Most panels a decode kernel takes at once (see {@link #decodeGroup}). */
     static final int MAX_GROUP = 8;
     private static final ThreadLocal<float[]> RES = ThreadLocal.withInitial(() -> new float[4 * MAX_GROUP * P]);
-    /** Per-thread parking space for accumulators between a kernel's passes (64 vectors). */
-    private static final ThreadLocal<float[]> PARK = ThreadLocal.withInitial(() -> new float[64 * P]);
+    /** Per-thread parking space for accumulators between a kernel's passes (128 vectors). */
+    private static final ThreadLocal<float[]> PARK = ThreadLocal.withInitial(() -> new float[128 * P]);
     private static final ThreadLocal<float[][]> STRIPS = ThreadLocal.withInitial(() -> new float[MAX_GROUP][0]);
 
     /** Largest array of the repacked weights (whole panels per array). */
@@ -53,6 +53,8 @@ abstract class PanelMatrix extends BlockMatrix {
     protected final int qPanel;
     protected final int fPanel;
     private final int nPanels;
+    /** {@link LanePanelMatrix}: strips lane by lane, four tokens per kernel call, from 8 tokens on. */
+    private final boolean laneStrips;
     private final int perChunk;
     /**
      * The repacked weights, on the heap: a compiled kernel indexes arrays with int offsets that C2 range-checks
@@ -62,8 +64,9 @@ abstract class PanelMatrix extends BlockMatrix {
     private final byte[][] q;
     private final float[][] f;
 
-    PanelMatrix(GgmlType type, MemorySegment data, int rows, int cols, int qPanel, int fPanel) {
+    PanelMatrix(GgmlType type, MemorySegment data, int rows, int cols, int qPanel, int fPanel, boolean laneStrips) {
         super(type, data, rows, cols);
+        this.laneStrips = laneStrips;
         if (P != 8 && P != 16) {
             throw new IllegalStateException("panel kernels need 8 or 16 float lanes, not " + P);
         }
@@ -134,6 +137,30 @@ abstract class PanelMatrix extends BlockMatrix {
     }
 
     /**
+     * Whether a batch of {@code n} tokens of {@code x} goes over float strips (the rest: the byte kernels). A
+     * field, not an overridden method: a second receiver at the driver's call sites changed what C2 compiled
+     * around them, and Q4_0's strip kernel boxed its vectors (the allocation guard, 37 tokens).
+     */
+    private boolean stripsFor(PreparedInput x, int n) {
+        if (laneStrips) {
+            return x.laneGroups() && n >= LanePanelMatrix.STRIP_MIN;
+        }
+        return n >= STRIP_MIN_TOKENS && !(multiPanels() > 0 && n < MULTI_MAX_TOKENS);
+    }
+
+    /**
+     * Tokens the next {@link #panelStrip} call takes when {@code left} remain, or 0 when the rest go to the byte
+     * kernels: {@link #stripTokens} at a time, or for lane strips whole groups of four up to
+     * {@link LanePanelMatrix#STRIP_RUN}.
+     */
+    private int stripRun(int left) {
+        if (laneStrips) {
+            return Math.min(LanePanelMatrix.STRIP_RUN, left - left % PreparedInput.LANE_GROUP);
+        }
+        return left >= stripTokens() ? stripTokens() : 0;
+    }
+
+    /**
      * Panels {@code p .. p+g-1} against token {@code t} of {@code x} (and {@code t+1} if {@code pair}) from the
      * bytes: token {@code i}, panel {@code j} into {@code res[(i·g + j)·P ..]}. {@code g} is 1 or
      * {@link #decodeGroup}{@code (pair)}. {@code park} ({@code 64 P} floats) is scratch for accumulators.
@@ -170,12 +197,13 @@ abstract class PanelMatrix extends BlockMatrix {
     }
 
     /**
-     * Tokens {@code t .. t + stripTokens() - 1} against panels {@code p .. p+g-1} ({@code g} = 1 or
+     * Tokens {@code t .. t + tokens - 1} ({@code tokens} as {@link #stripRun} gave it) against panels {@code p .. p+g-1} ({@code g} = 1 or
      * {@link #stripGroup}) over their float strips ({@code strips[j]} for panel {@code p + j}): token
      * {@code i}, panel {@code j} into {@code res[(i·g + j)·P ..]}. Separate arrays per panel keep the
      * kernels' indexing simple enough for C2 to hoist every bounds check.
      */
-    abstract void panelStrip(float[][] strips, int p, int g, PreparedInput x, int t, float[] res, float[] park);
+    abstract void panelStrip(float[][] strips, int p, int g, PreparedInput x, int t, int tokens, float[] res,
+                             float[] park);
 
     /** Row chunks of whole decode groups, so that the multi-panel decode kernels get to run. */
     @Override
@@ -202,18 +230,17 @@ abstract class PanelMatrix extends BlockMatrix {
         int n = x.tokens();
         int p0 = rowStart / P;
         int p1 = (rowEnd + P - 1) / P;
-        if (n >= STRIP_MIN_TOKENS && !(multiPanels() > 0 && n < MULTI_MAX_TOKENS)) {
+        if (stripsFor(x, n)) {
             float[][] s = strips();
-            int st = stripTokens();
             for (int p = p0; p < p1; ) {
                 int g = stripGroup() <= p1 - p ? stripGroup() : 1;
                 for (int j = 0; j < g; j++) {
                     stripPanel(p + j, s[j]);
                 }
                 int t = 0;
-                for (; t + st <= n; t += st) {
-                    panelStrip(s, p, g, x, t, res, park);
-                    emit(res, st, g, out, t, ldOut, p, rowStart, rowEnd);
+                for (int run; (run = stripRun(n - t)) > 0; t += run) {
+                    panelStrip(s, p, g, x, t, run, res, park);
+                    emit(res, run, g, out, t, ldOut, p, rowStart, rowEnd);
                 }
                 decode(p, g, x, t, n, res, park, out, ldOut, rowStart, rowEnd);
                 p += g;

@@ -17,6 +17,10 @@ import java.util.Arrays;
  *       {@code [token × cols/16]}; Q8_1 {@code s}, the f16 value of {@code d·Σq} per block (as float),
  *       {@code [token × cols/32]}.</li>
  *   <li>{@link #modes}: per token, the {@link MatmulMode} bits choosing llama.cpp's path.</li>
+ *   <li>{@link #laneValues}, {@link #laneScales}: Q8_0/Q8_1 with {@link #LANE_GROUP} or more tokens, the same
+ *       quants and scales again, regrouped for {@link LaneKernels#strip4}: per group of four tokens and ggml lane,
+ *       one run over the blocks of 16 floats (the lane's four quants of each of the four tokens), so the kernel
+ *       reads one cache line per block from one pointer. Only whole groups are read.</li>
  * </ul>
  */
 public final class PreparedInput {
@@ -27,6 +31,16 @@ public final class PreparedInput {
     float[] scales = new float[0];
     float[] sums = new float[0];
     byte[] modes = new byte[0];
+    /**
+     * Token group {@code G} ({@code t / 4}), lane {@code l} (0..7), block {@code b}, token {@code j} of the group,
+     * product {@code e}: {@code laneValues[G·4·cols + l·(cols/2) + 16b + 4j + e]} = quant {@code 32b + 4l + e} of
+     * token {@code 4G + j}; {@code laneScales[(G·blocks + b)·4 + j]} its block scale.
+     */
+    float[] laneValues = new float[0];
+    float[] laneScales = new float[0];
+    /** Tokens per group of {@link #laneValues}. */
+    static final int LANE_GROUP = 4;
+    private boolean laneGroups;
     private float[] dequantized = new float[0];
     private boolean dequantizedValid;
 
@@ -51,10 +65,51 @@ public final class PreparedInput {
         if (sums.length < groups) {
             sums = new float[groups];
         }
+        this.laneGroups = (format == ActivationFormat.Q8_0 || format == ActivationFormat.Q8_1) && tokens >= LANE_GROUP;
+        if (laneGroups) {
+            int laneTokens = (tokens + LANE_GROUP - 1) / LANE_GROUP * LANE_GROUP;
+            if (laneValues.length < laneTokens * cols) {
+                laneValues = new float[laneTokens * cols];
+            }
+            if (laneScales.length < laneTokens * (cols / 32)) {
+                laneScales = new float[laneTokens * (cols / 32)];
+            }
+        }
         if (modes.length < tokens) {
             modes = new byte[Math.max(tokens, 16)];
         }
         dequantizedValid = false;
+    }
+
+    /** Whether {@link #laneValues} and {@link #laneScales} hold this batch (Q8_0/Q8_1, at least four tokens). */
+    boolean laneGroups() {
+        return laneGroups;
+    }
+
+    /**
+     * Copies token {@code t}'s Q8 quants and scales (already in {@link #values} and {@link #scales}) into the lane
+     * groups. Touches only token {@code t}'s slots, so rows may be converted from several threads.
+     */
+    void groupLanes(int t) {
+        int nb = cols / 32;
+        int g = t / LANE_GROUP;
+        int j = t % LANE_GROUP;
+        int src = t * cols;
+        int dst = g * LANE_GROUP * cols + 4 * j;
+        // element by element: 4-float arraycopy calls cost more than the copy (20 ms of a 16-token step)
+        for (int l = 0; l < 8; l++) {
+            int d = dst + l * nb * 16;
+            int s = src + 4 * l;
+            for (int b = 0; b < nb; b++, d += 16, s += 32) {
+                laneValues[d] = values[s];
+                laneValues[d + 1] = values[s + 1];
+                laneValues[d + 2] = values[s + 2];
+                laneValues[d + 3] = values[s + 3];
+            }
+        }
+        for (int b = 0; b < nb; b++) {
+            laneScales[(g * nb + b) * LANE_GROUP + j] = scales[t * nb + b];
+        }
     }
 
     public ActivationFormat format() {

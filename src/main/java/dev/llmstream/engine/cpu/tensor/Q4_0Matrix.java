@@ -41,7 +41,7 @@ public final class Q4_0Matrix extends PanelMatrix {
     private final int nb;
 
     public Q4_0Matrix(MemorySegment data, int rows, int cols) {
-        super(GgmlType.Q4_0, data, rows, cols, (cols / BLOCK) * 16 * P, (cols / BLOCK) * P);
+        super(GgmlType.Q4_0, data, rows, cols, (cols / BLOCK) * 16 * P, (cols / BLOCK) * P, false);
         this.repacked = rows % 8 == 0;
         this.nb = cols / BLOCK;
         repackAll();
@@ -220,7 +220,8 @@ public final class Q4_0Matrix extends PanelMatrix {
     }
 
     @Override
-    void panelStrip(float[][] strips, int p, int g, PreparedInput x, int t, float[] res, float[] park) {
+    void panelStrip(float[][] strips, int p, int g, PreparedInput x, int t, int tokens, float[] res,
+                    float[] park) {
         float[] strip = strips[0];
         float[] xv = x.values;
         float[] xs = x.scales;

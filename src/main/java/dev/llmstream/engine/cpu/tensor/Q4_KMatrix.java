@@ -55,7 +55,7 @@ public final class Q4_KMatrix extends PanelMatrix {
     private final int nsb;
 
     public Q4_KMatrix(MemorySegment data, int rows, int cols) {
-        super(GgmlType.Q4_K, data, rows, cols, (cols / BLOCK) * SB_BYTES * P, (cols / BLOCK) * 2 * P);
+        super(GgmlType.Q4_K, data, rows, cols, (cols / BLOCK) * SB_BYTES * P, (cols / BLOCK) * 2 * P, false);
         this.repacked = rows % 8 == 0;
         this.nsb = cols / BLOCK;
         repackAll();
@@ -217,7 +217,8 @@ public final class Q4_KMatrix extends PanelMatrix {
      * token are parked ({@code park[(8i + j)·P ..]}), then added into the token's accumulators by its mode.
      */
     @Override
-    void panelStrip(float[][] strips, int p, int g, PreparedInput x, int t, float[] res, float[] park) {
+    void panelStrip(float[][] strips, int p, int g, PreparedInput x, int t, int tokens, float[] res,
+                    float[] park) {
         float[] strip = strips[0];
         float[] acc = ACC.get();
         java.util.Arrays.fill(acc, 0f);

@@ -47,7 +47,7 @@ public final class Q6_KMatrix extends PanelMatrix {
     private final int quants;
 
     public Q6_KMatrix(MemorySegment data, int rows, int cols) {
-        super(GgmlType.Q6_K, data, rows, cols, (cols / BLOCK) * (16 + BLOCK) * P, (cols / BLOCK) * P);
+        super(GgmlType.Q6_K, data, rows, cols, (cols / BLOCK) * (16 + BLOCK) * P, (cols / BLOCK) * P, false);
         this.nsb = cols / BLOCK;
         this.quants = nsb * 16 * P;
         repackAll();
@@ -137,7 +137,8 @@ public final class Q6_KMatrix extends PanelMatrix {
     }
 
     @Override
-    void panelStrip(float[][] strips, int p, int g, PreparedInput x, int t, float[] res, float[] park) {
+    void panelStrip(float[][] strips, int p, int g, PreparedInput x, int t, int tokens, float[] res,
+                    float[] park) {
         float[] strip = strips[0];
         float[] f = f(p);
         int fo = fo(p);

@@ -33,8 +33,9 @@ class ZeroAllocationTest {
         int cols = 512;
         try (Arena arena = Arena.ofConfined()) {
             WeightMatrix m = WeightMatrices.of(type, validWeights(arena, type, rows, cols, rnd), rows, cols);
-            // one token, a quad plus a pair (6), four quads plus one (17; quad formats), the strip path (37)
-            for (int tokens : new int[] {1, 6, 17, 37}) {
+            // one token, a multi-token run plus a pair (6), one lane-strip run (12: Q8_0/Q5_0/Q5_1), four quads plus
+            // one (17; quad formats), the strip path (37)
+            for (int tokens : new int[] {1, 6, 12, 17, 37}) {
                 PreparedInput x = MatrixTestSupport.prepare(m, MatrixTestSupport.randomActivations(tokens * cols, rnd),
                         tokens, MatrixTestSupport.randomModes(tokens, rnd));
                 float[] out = new float[tokens * rows];
