@@ -6,7 +6,8 @@ import jdk.incubator.vector.VectorOperators;
 
 /**
  * The inner loops of {@link LanePanelMatrix}: one ggml lane {@code l} of one or two panels against one to three
- * tokens, over all blocks of the row. The caller runs them for every lane and panel of a group, so the weights
+ * tokens, over all blocks of the row (from the bytes), or of one panel widened to floats against four tokens
+ * ({@link #strip4}). The caller runs them for every lane and panel of a group, so the weights
  * of all the group's panels stream from memory together (several sequential streams keep more cache-line
  * misses in flight than one), and folds the parked lane accumulators afterwards.
  *

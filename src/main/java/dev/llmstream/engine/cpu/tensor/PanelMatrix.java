@@ -36,7 +36,8 @@ abstract class PanelMatrix extends BlockMatrix {
      * the format has one: widening each weight vector once per three or four tokens in registers beats writing the
      * panel out as floats and reading it back up to about 32 tokens (measured with the four-token kernel, Q8_0,
      * 600-token context, one step: 16 tokens 135 → 121 ms, 32 tokens 243 → 234 ms; 64 tokens no better, 128
-     * worse); larger batches (prefill chunks) amortize the strip's conversion.
+     * worse); larger batches (prefill chunks) amortize the strip's conversion. The lane formats
+     * ({@link LanePanelMatrix}) go over lane strips from {@link LanePanelMatrix#STRIP_MIN} tokens instead.
      */
     static final int MULTI_MAX_TOKENS = 33;
     /** Most panels a decode kernel takes at once (see {@link #decodeGroup}). */
