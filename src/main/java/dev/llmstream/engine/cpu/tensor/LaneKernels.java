@@ -173,10 +173,10 @@ final class LaneKernels {
 
     /**
      * {@code n} vectors of {@code P} signed bytes from {@code q[o ..]} as floats into {@code w[wo ..]}
-     * ({@code n} a multiple of 4: one lane of a panel is {@code 4·nb} vectors). Unrolled sixteen times, which also puts it past the 325-byte limit for
-     * inlining: inlined into the format-independent driver, next to another format's conversion, C2 lost the
-     * target species of {@code convertShape} and boxed every vector (80 bytes per vector, found by the
-     * allocation guard).
+     * ({@code n} a multiple of 4: one lane of a panel is {@code 4·nb} vectors). Unrolled sixteen times, which also
+     * puts it past the 325-byte limit for inlining: inlined into the format-independent driver, next to another
+     * format's conversion, C2 lost the target species of {@code convertShape} and boxed every vector (80 bytes per
+     * vector, found by the allocation guard).
      */
     static void widen(byte[] q, int o, float[] w, int wo, int n) {
         int i = 0;

@@ -25,6 +25,16 @@ import jdk.incubator.vector.VectorOperators;
  */
 abstract class LanePanelMatrix extends PanelMatrix {
     static final int BLOCK = 32;
+    /** Most tokens per strip pass: lane by lane, the lane and its activations stay in L1 ({@link #panelStrip}). */
+    static final int STRIP_RUN = 16;
+    /**
+     * Fewest tokens that go over float strips, four tokens per {@link LaneKernels#strip4} call with the activations
+     * grouped by lane ({@link PreparedInput#laneGroups}, always there for Q8 activations of this many tokens);
+     * runs of whole groups of four, at most {@link #STRIP_RUN}, and a last one to three tokens go to the byte
+     * kernels ({@link PanelMatrix} decides it from its {@code laneStrips} flag). Below it the byte kernels are as
+     * fast (Q8_0 2560×1024, JMH: 4 tokens 27 against 29 GFLOP/s, 8 tokens 36 against 36; 16 tokens 54 against 46).
+     */
+    static final int STRIP_MIN = 8;
 
     /** Blocks per row. */
     final int nb;
@@ -160,19 +170,6 @@ abstract class LanePanelMatrix extends PanelMatrix {
         }
     }
 
-    /** Most tokens per strip pass: lane by lane, the lane's strip and activations stay in L1 (see below). */
-    static final int STRIP_RUN = 16;
-    /**
-     * Fewest tokens that go over float strips. Below it the byte kernels are as fast (Q8_0 2560×1024, JMH: 4 tokens
-     * 27 against 29 GFLOP/s, 8 tokens 36 against 36; 16 tokens 54 against 46).
-     */
-    static final int STRIP_MIN = 8;
-    /*
-     * Batches of STRIP_MIN tokens or more go over float strips, four tokens at a time (LaneKernels.strip4), with the
-     * activations grouped by lane (PreparedInput.laneGroups); whole groups of four, at most STRIP_RUN per pass, and
-     * a last one to three tokens go to the byte kernels. PanelMatrix decides this from its laneStrips flag.
-     */
-
     /**
      * Lane outermost, then the run's token groups, so that one lane of the panel as floats ({@code nb·4·P}: 7.5 KB
      * for 960 columns, 20 KB for 2 560) and the lane's activations stay in L1 while every group reads them.
@@ -193,8 +190,7 @@ abstract class LanePanelMatrix extends PanelMatrix {
         if (!oneRun && t == 0) {
             LaneKernels.widen(q(p), qo(p), s, nb * P, nb * BLOCK);
         }
-        int g0 = t / PreparedInput.LANE_GROUP;
-        int groups = tokens / PreparedInput.LANE_GROUP;
+        int four = PreparedInput.LANE_GROUP;
         for (int l = 0; l < 8; l++) {
             int wo = nb * P;
             if (oneRun) {
@@ -202,10 +198,9 @@ abstract class LanePanelMatrix extends PanelMatrix {
             } else {
                 wo += l * lane;
             }
-            for (int i = 0; i < groups; i++) {
-                int grp = g0 + i;
-                LaneKernels.strip4(s, wo, 0, nb, x.laneValues, grp * PreparedInput.LANE_GROUP * cols + l * nb * 16,
-                        x.laneScales, grp * nb * PreparedInput.LANE_GROUP, park, 8 * PreparedInput.LANE_GROUP * i + l, 8);
+            for (int i = 0, grp = t / four; i < tokens / four; i++, grp++) {
+                LaneKernels.strip4(s, wo, 0, nb, x.laneValues, grp * four * cols + l * nb * 16, x.laneScales,
+                        grp * nb * four, park, 8 * four * i + l, 8);
             }
         }
         foldParked(park, tokens, res);

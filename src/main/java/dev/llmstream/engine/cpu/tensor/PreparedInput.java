@@ -17,10 +17,10 @@ import java.util.Arrays;
  *       {@code [token × cols/16]}; Q8_1 {@code s}, the f16 value of {@code d·Σq} per block (as float),
  *       {@code [token × cols/32]}.</li>
  *   <li>{@link #modes}: per token, the {@link MatmulMode} bits choosing llama.cpp's path.</li>
- *   <li>{@link #laneValues}, {@link #laneScales}: Q8_0/Q8_1 with {@link #LANE_GROUP} or more tokens, the same
- *       quants and scales again, regrouped for {@link LaneKernels#strip4}: per group of four tokens and ggml lane,
- *       one run over the blocks of 16 floats (the lane's four quants of each of the four tokens), so the kernel
- *       reads one cache line per block from one pointer. Only whole groups are read.</li>
+ *   <li>{@link #laneValues}, {@link #laneScales}: Q8_0/Q8_1 with {@link LanePanelMatrix#STRIP_MIN} or more tokens,
+ *       the same quants and scales again, regrouped for {@link LaneKernels#strip4}: per group of four tokens and
+ *       ggml lane, one run over the blocks of 16 floats (the lane's four quants of each of the four tokens), so the
+ *       kernel reads one cache line per block from one pointer. Only whole groups are read.</li>
  * </ul>
  */
 public final class PreparedInput {
@@ -65,7 +65,9 @@ public final class PreparedInput {
         if (sums.length < groups) {
             sums = new float[groups];
         }
-        this.laneGroups = (format == ActivationFormat.Q8_0 || format == ActivationFormat.Q8_1) && tokens >= LANE_GROUP;
+        // only batches the lane strips take: smaller ones (speculative verify steps) would copy for nothing
+        this.laneGroups = (format == ActivationFormat.Q8_0 || format == ActivationFormat.Q8_1)
+                && tokens >= LanePanelMatrix.STRIP_MIN;
         if (laneGroups) {
             int laneTokens = (tokens + LANE_GROUP - 1) / LANE_GROUP * LANE_GROUP;
             if (laneValues.length < laneTokens * cols) {
@@ -81,7 +83,7 @@ public final class PreparedInput {
         dequantizedValid = false;
     }
 
-    /** Whether {@link #laneValues} and {@link #laneScales} hold this batch (Q8_0/Q8_1, at least four tokens). */
+    /** Whether {@link #laneValues} and {@link #laneScales} hold this batch (Q8_0/Q8_1, a lane-strip batch). */
     boolean laneGroups() {
         return laneGroups;
     }
