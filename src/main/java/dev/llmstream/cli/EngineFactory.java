@@ -7,6 +7,7 @@ import dev.llmstream.engine.core.scheduler.SchedulerConfig;
 import dev.llmstream.engine.core.spec.SpecConfig;
 import dev.llmstream.engine.cpu.CpuEngine;
 import dev.llmstream.engine.cpu.CpuEngineConfig;
+import dev.llmstream.engine.cpu.tensor.Numerics;
 import dev.llmstream.engine.trtllm.TrtllmAvailability;
 import dev.llmstream.engine.trtllm.TrtllmConfig;
 import dev.llmstream.engine.trtllm.TrtllmEngine;
@@ -51,7 +52,8 @@ final class EngineFactory {
     static CpuEngine startCpu(EngineSettings e, Path path, ModelText text) throws IOException {
         SchedulerConfig sc = new SchedulerConfig(e.maxBatchedTokens(), e.maxSeqs(), e.maxWaiting(), e.prefixCache());
         CpuEngine engine = CpuEngine.start(new CpuEngineConfig(path, null, e.threads(), sc, e.blockSize(),
-                e.kvCacheMb() << 20, e.contextLength(), text.endOfGenerationIds(), spec(e), e.maxStepMillis()));
+                e.kvCacheMb() << 20, e.contextLength(), text.endOfGenerationIds(), spec(e), e.maxStepMillis(),
+                Numerics.parse(e.numerics())));
         if (e.warmup()) {
             try {
                 var took = engine.warmUp();

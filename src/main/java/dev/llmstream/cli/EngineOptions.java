@@ -5,6 +5,7 @@ import dev.llmstream.engine.core.scheduler.SchedulerConfig;
 import dev.llmstream.engine.core.spec.SpecConfig;
 import dev.llmstream.engine.cpu.CpuEngine;
 import dev.llmstream.engine.cpu.CpuEngineConfig;
+import dev.llmstream.engine.cpu.tensor.Numerics;
 import dev.llmstream.frontend.ModelText;
 import dev.llmstream.model.DefaultModel;
 import java.io.IOException;
@@ -59,6 +60,10 @@ public final class EngineOptions {
             description = "no speculation while more sequences than this decode (default: ${DEFAULT-VALUE})")
     int specMaxBatch;
 
+    @Option(names = "--numerics", defaultValue = "exact",
+            description = "CPU matmul rounding: exact (llama.cpp's bits) or fast (Q8_0: one multiply-add per weight, faster batches; default: ${DEFAULT-VALUE})")
+    String numerics;
+
     @Option(names = "--no-warmup", description = "skip the JIT warm-up run at start")
     boolean noWarmup;
 
@@ -90,6 +95,14 @@ public final class EngineOptions {
         return new SpecConfig(mode, specTokens, 1, 4, specMaxBatch, draftModel);
     }
 
+    Numerics numerics() {
+        try {
+            return Numerics.parse(numerics);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--" + e.getMessage());
+        }
+    }
+
     Loaded start() throws IOException {
         Path path = resolveModel();
         SchedulerConfig sc = new SchedulerConfig(maxBatchedTokens, maxSequences, maxWaiting, !noPrefixCache);
@@ -99,7 +112,7 @@ public final class EngineOptions {
             text = ModelText.fromGguf(file.metadata());
         }
         CpuEngineConfig cfg = new CpuEngineConfig(path, null, threads, sc, blockSize, kvCacheMb << 20, contextLength,
-                text.endOfGenerationIds(), specConfig(), maxStepMs);
+                text.endOfGenerationIds(), specConfig(), maxStepMs, numerics());
         CpuEngine engine = CpuEngine.start(cfg);
         if (!noWarmup) {
             try {

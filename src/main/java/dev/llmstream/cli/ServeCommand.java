@@ -99,6 +99,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--block-size", description = "tokens per KV block (default 16)")
     Integer blockSize;
 
+    @Option(names = "--numerics", description = "CPU matmul rounding: exact (llama.cpp's bits, default) or fast (Q8_0: one multiply-add per weight, faster batches)")
+    String numerics;
+
     @Option(names = "--max-step-ms", description = "while streams decode, size prefill chunks to keep a step near this (default 200; 0 = off)")
     Integer maxStepMs;
 
@@ -208,6 +211,7 @@ public final class ServeCommand implements Callable<Integer> {
         put(f, "engine.prefix_cache", noPrefixCache == null ? null : !noPrefixCache);
         put(f, "engine.block_size", blockSize);
         put(f, "engine.max_step_ms", maxStepMs);
+        put(f, "engine.numerics", numerics);
         put(f, "engine.warmup", noWarmup == null ? null : !noWarmup);
         put(f, "engine.kind", engineKind);
         put(f, "engine.trtllm_engine_dir", engineDir == null ? null : engineDir.toString());

@@ -152,6 +152,7 @@ public final class ConfigLoader {
         }
         String kind = oneOf("engine.kind", "cpu", "trtllm", "auto");
         String spec = oneOf("engine.spec", "off", "ngram", "draft");
+        String numerics = oneOf("engine.numerics", "exact", "fast");
         Path draft = optionalFile("engine.draft_model");
         if (spec.equals("draft") && draft == null) {
             throw new ConfigException("engine.draft_model", "engine.spec is draft but no draft model is set (from "
@@ -166,7 +167,7 @@ public final class ConfigLoader {
                 num("engine.context_length"), (long) values.get("engine.kv_cache_mb"), num("engine.max_batched_tokens"),
                 num("engine.max_seqs"), num("engine.max_waiting"), (boolean) values.get("engine.prefix_cache"),
                 num("engine.block_size"), (boolean) values.get("engine.warmup"), spec, draft,
-                num("engine.spec_tokens"), num("engine.spec_max_batch"), num("engine.max_step_ms"));
+                num("engine.spec_tokens"), num("engine.spec_max_batch"), num("engine.max_step_ms"), numerics);
         TelemetrySettings telemetry = new TelemetrySettings((boolean) values.get("telemetry.metrics"),
                 TelemetrySettings.Tracing.parse(str("telemetry.tracing"), sources.get("telemetry.tracing")),
                 num("telemetry.step_span_interval"), (boolean) values.get("telemetry.access_log"),

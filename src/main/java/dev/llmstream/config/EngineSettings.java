@@ -12,8 +12,9 @@ import java.nio.file.Path;
  * @param spec            speculative decoding default: off, ngram or draft
  * @param draftModel      draft GGUF, or null
  * @param maxStepMillis   step-duration target while decoding (0: static token budget)
+ * @param numerics        matmul rounding of the CPU engine: exact (llama.cpp's bits) or fast
  */
 public record EngineSettings(Path model, String kind, Path trtllmEngineDir, Path trtllmNativeDir, int threads,
                              int contextLength, long kvCacheMb, int maxBatchedTokens, int maxSeqs, int maxWaiting,
                              boolean prefixCache, int blockSize, boolean warmup, String spec, Path draftModel,
-                             int specTokens, int specMaxBatch, int maxStepMillis) {}
+                             int specTokens, int specMaxBatch, int maxStepMillis, String numerics) {}

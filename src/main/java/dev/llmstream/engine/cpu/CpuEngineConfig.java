@@ -2,6 +2,7 @@ package dev.llmstream.engine.cpu;
 
 import dev.llmstream.engine.core.scheduler.SchedulerConfig;
 import dev.llmstream.engine.core.spec.SpecConfig;
+import dev.llmstream.engine.cpu.tensor.Numerics;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -19,10 +20,11 @@ import java.util.Objects;
  * @param spec              speculative decoding defaults
  * @param maxStepMillis     while sequences decode, size prefill chunks so a step takes about this long
  *                          (bounds inter-token latency; 0 = the static token budget only)
+ * @param numerics          the matmul kernels' rounding ({@code null}: {@link Numerics#EXACT})
  */
 public record CpuEngineConfig(Path model, String modelName, int threads, SchedulerConfig scheduler, int blockSize,
                               long kvCacheBytes, int contextLength, int[] endOfGenerationIds, SpecConfig spec,
-                              int maxStepMillis) {
+                              int maxStepMillis, Numerics numerics) {
 
     public CpuEngineConfig {
         Objects.requireNonNull(model, "model");
@@ -32,6 +34,19 @@ public record CpuEngineConfig(Path model, String modelName, int threads, Schedul
         }
         endOfGenerationIds = endOfGenerationIds == null ? new int[0] : endOfGenerationIds.clone();
         spec = spec == null ? SpecConfig.OFF : spec;
+        numerics = numerics == null ? Numerics.EXACT : numerics;
+    }
+
+    public CpuEngineConfig(Path model, String modelName, int threads, SchedulerConfig scheduler, int blockSize,
+                           long kvCacheBytes, int contextLength, int[] endOfGenerationIds, SpecConfig spec,
+                           int maxStepMillis) {
+        this(model, modelName, threads, scheduler, blockSize, kvCacheBytes, contextLength, endOfGenerationIds, spec,
+                maxStepMillis, Numerics.EXACT);
+    }
+
+    public CpuEngineConfig withNumerics(Numerics n) {
+        return new CpuEngineConfig(model, modelName, threads, scheduler, blockSize, kvCacheBytes, contextLength,
+                endOfGenerationIds, spec, maxStepMillis, n);
     }
 
     public CpuEngineConfig(Path model, String modelName, int threads, SchedulerConfig scheduler, int blockSize,
@@ -42,7 +57,7 @@ public record CpuEngineConfig(Path model, String modelName, int threads, Schedul
 
     public CpuEngineConfig withSpec(SpecConfig s) {
         return new CpuEngineConfig(model, modelName, threads, scheduler, blockSize, kvCacheBytes, contextLength,
-                endOfGenerationIds, s, maxStepMillis);
+                endOfGenerationIds, s, maxStepMillis, numerics);
     }
 
     /** Default step-duration target while decoding: inter-token latency p99 stays under ~0.25 s. */
@@ -56,7 +71,7 @@ public record CpuEngineConfig(Path model, String modelName, int threads, Schedul
 
     public CpuEngineConfig withMaxStepMillis(int ms) {
         return new CpuEngineConfig(model, modelName, threads, scheduler, blockSize, kvCacheBytes, contextLength,
-                endOfGenerationIds, spec, ms);
+                endOfGenerationIds, spec, ms, numerics);
     }
 
     public static CpuEngineConfig of(Path model, int[] eogIds) {
@@ -65,27 +80,27 @@ public record CpuEngineConfig(Path model, String modelName, int threads, Schedul
 
     public CpuEngineConfig withScheduler(SchedulerConfig s) {
         return new CpuEngineConfig(model, modelName, threads, s, blockSize, kvCacheBytes, contextLength,
-                endOfGenerationIds, spec, maxStepMillis);
+                endOfGenerationIds, spec, maxStepMillis, numerics);
     }
 
     public CpuEngineConfig withKvCacheBytes(long bytes) {
         return new CpuEngineConfig(model, modelName, threads, scheduler, blockSize, bytes, contextLength,
-                endOfGenerationIds, spec, maxStepMillis);
+                endOfGenerationIds, spec, maxStepMillis, numerics);
     }
 
     public CpuEngineConfig withThreads(int n) {
         return new CpuEngineConfig(model, modelName, n, scheduler, blockSize, kvCacheBytes, contextLength,
-                endOfGenerationIds, spec, maxStepMillis);
+                endOfGenerationIds, spec, maxStepMillis, numerics);
     }
 
     public CpuEngineConfig withContextLength(int n) {
         return new CpuEngineConfig(model, modelName, threads, scheduler, blockSize, kvCacheBytes, n,
-                endOfGenerationIds, spec, maxStepMillis);
+                endOfGenerationIds, spec, maxStepMillis, numerics);
     }
 
     public CpuEngineConfig withModelName(String name) {
         return new CpuEngineConfig(model, name, threads, scheduler, blockSize, kvCacheBytes, contextLength,
-                endOfGenerationIds, spec, maxStepMillis);
+                endOfGenerationIds, spec, maxStepMillis, numerics);
     }
 
     public int resolvedThreads() {

@@ -5,6 +5,7 @@ import dev.llmstream.engine.cpu.kv.KvStorage;
 import dev.llmstream.engine.cpu.model.ForwardPass;
 import dev.llmstream.engine.cpu.model.ModelConfig;
 import dev.llmstream.engine.cpu.model.ModelWeights;
+import dev.llmstream.engine.cpu.tensor.Numerics;
 import dev.llmstream.gguf.GgufFile;
 import java.io.IOException;
 
@@ -47,7 +48,7 @@ public final class CpuModel implements AutoCloseable {
             ComputePool pool = new ComputePool(cfg.resolvedThreads(), "compute");
             String name = cfg.modelName() != null ? cfg.modelName() : mc.name();
             return build(file, mc, ctx, budget, cfg.blockSize(), pool, cfg.scheduler().maxBatchedTokens(), maxLogits,
-                    name);
+                    name, cfg.numerics());
         } catch (RuntimeException e) {
             file.close();
             throw e;
@@ -59,8 +60,8 @@ public final class CpuModel implements AutoCloseable {
      * weights and KV storage of {@code kvBytes}.
      */
     public static CpuModel loadDraft(java.nio.file.Path path, ComputePool pool, long kvBytes, int blockSize,
-                                     int maxTokens, int maxLogits, int contextLength, int targetVocab)
-            throws IOException {
+                                     int maxTokens, int maxLogits, int contextLength, int targetVocab,
+                                     Numerics numerics) throws IOException {
         GgufFile file = GgufFile.open(path);
         try {
             ModelConfig mc = ModelConfig.from(file);
@@ -70,7 +71,7 @@ public final class CpuModel implements AutoCloseable {
                         + ": a draft must share the target's tokenizer");
             }
             return build(file, mc, Math.min(contextLength, mc.contextLength()), kvBytes, blockSize, pool, maxTokens,
-                    maxLogits, mc.name());
+                    maxLogits, mc.name(), numerics);
         } catch (RuntimeException e) {
             file.close();
             throw e;
@@ -78,8 +79,8 @@ public final class CpuModel implements AutoCloseable {
     }
 
     private static CpuModel build(GgufFile file, ModelConfig mc, int ctx, long kvBytes, int blockSize,
-                                  ComputePool pool, int maxTokens, int maxLogits, String name) {
-        ModelWeights weights = ModelWeights.load(file, mc);
+                                  ComputePool pool, int maxTokens, int maxLogits, String name, Numerics numerics) {
+        ModelWeights weights = ModelWeights.load(file, mc, numerics);
         long perToken = KvStorage.bytesPerBlock(mc.nLayer(), 1, mc.kvDim());
         int blocks = (int) Math.min(Integer.MAX_VALUE / 2, Math.max(16, kvBytes / (perToken * blockSize)));
         long perLayerFloats = (long) blocks * blockSize * mc.kvDim();

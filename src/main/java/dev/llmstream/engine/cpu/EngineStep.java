@@ -84,7 +84,8 @@ final class EngineStep implements AutoCloseable {
                     target.config().kvDim());
             long kvBytes = Math.min(target.kvBytes() / 2, perToken * target.contextLength() * (cfg.spec().maxBatch() + 1L));
             CpuModel draft = CpuModel.loadDraft(cfg.spec().draftModel(), target.pool(), kvBytes, cfg.blockSize(),
-                    cfg.scheduler().maxBatchedTokens(), 64, target.contextLength(), target.config().vocabSize());
+                    cfg.scheduler().maxBatchedTokens(), 64, target.contextLength(), target.config().vocabSize(),
+                    cfg.numerics());
             return new DraftModelProposer(draft, target.config().vocabSize());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot load draft model " + cfg.spec().draftModel(), e);

@@ -12,7 +12,10 @@ import dev.llmstream.testing.SharedAssets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import dev.llmstream.engine.cpu.tensor.Numerics;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The batching engine's correctness properties: a request's greedy output does not depend on what
@@ -23,8 +26,12 @@ class BatchingPropertiesTest {
     private static final int[] EOS = {2};
 
     private static CpuEngine start(SchedulerConfig sc, long kvBytes) throws Exception {
-        return CpuEngine.start(CpuEngineConfig.of(SharedAssets.model("stories260K.gguf"), EOS).withThreads(2)
-                .withScheduler(sc).withKvCacheBytes(kvBytes));
+        return start("stories260K.gguf", Numerics.EXACT, sc, kvBytes);
+    }
+
+    private static CpuEngine start(String model, Numerics numerics, SchedulerConfig sc, long kvBytes) throws Exception {
+        return CpuEngine.start(CpuEngineConfig.of(SharedAssets.model(model), EOS).withThreads(2)
+                .withScheduler(sc).withKvCacheBytes(kvBytes).withNumerics(numerics));
     }
 
     private static int[] prompt(SplittableRandom r, int n) {
@@ -47,11 +54,17 @@ class BatchingPropertiesTest {
         dev.llmstream.engine.EngineTestSupport.awaitIdle(e);
     }
 
-    @Test
-    void greedyOutputIsTheSameAloneInABusyBatchAndWithPrefixHits() throws Exception {
+    /**
+     * stories260K (F32 weights) in the default numerics, and a Q8_0 model in {@link Numerics#FAST}, whose token
+     * groups of 16, 8, 4 and 1 ({@code DequantKernels}) must agree to the bit for the output not to depend on the
+     * batch.
+     */
+    @ParameterizedTest
+    @CsvSource({"stories260K.gguf, EXACT", "random/rand-llama-phi3vocab-20M-Q8_0.gguf, FAST"})
+    void greedyOutputIsTheSameAloneInABusyBatchAndWithPrefixHits(String model, Numerics numerics) throws Exception {
         SplittableRandom r = new SplittableRandom(42);
         int[] target = prompt(r, 40);
-        try (CpuEngine e = start(new SchedulerConfig(48, 16, 64, true), 32L << 20)) {
+        try (CpuEngine e = start(model, numerics, new SchedulerConfig(48, 16, 64, true), 32L << 20)) {
             int[] alone = run(e, "alone", target, 40);
 
             // 16 random neighbours with staggered arrivals, some cancelled while running

@@ -1,5 +1,6 @@
 package dev.llmstream.engine.cpu.model;
 
+import dev.llmstream.engine.cpu.tensor.Numerics;
 import dev.llmstream.engine.cpu.tensor.WeightMatrices;
 import dev.llmstream.engine.cpu.tensor.WeightMatrix;
 import dev.llmstream.gguf.GgmlType;
@@ -37,7 +38,12 @@ public final class ModelWeights {
     }
 
     public static ModelWeights load(GgufFile file, ModelConfig c) {
-        Loader l = new Loader(file);
+        return load(file, c, Numerics.EXACT);
+    }
+
+    /** The weights with the matmul kernels of {@code numerics} (see {@link Numerics}). */
+    public static ModelWeights load(GgufFile file, ModelConfig c, Numerics numerics) {
+        Loader l = new Loader(file, numerics);
         WeightMatrix embd = l.matrix("token_embd.weight", c.vocabSize(), c.nEmbd());
         LayerWeights[] layers = new LayerWeights[c.nLayer()];
         for (int i = 0; i < c.nLayer(); i++) {
@@ -100,7 +106,7 @@ public final class ModelWeights {
     }
 
     /** Tensor lookup with shape checks. */
-    private record Loader(GgufFile file) {
+    private record Loader(GgufFile file, Numerics numerics) {
         WeightMatrix matrix(String name, int rows, int cols) {
             GgufTensorInfo t = info(name);
             if (t.nDims() != 2 || t.dim(0) != cols || t.dim(1) != rows) {
@@ -108,7 +114,7 @@ public final class ModelWeights {
                         + java.util.Arrays.toString(t.shape()));
             }
             try {
-                return WeightMatrices.of(t.type(), file.tensorData(t), rows, cols);
+                return WeightMatrices.of(t.type(), file.tensorData(t), rows, cols, numerics);
             } catch (IllegalArgumentException e) {
                 throw new GgufFormatException(-1, name, e.getMessage());
             }

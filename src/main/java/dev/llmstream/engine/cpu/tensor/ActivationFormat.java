@@ -17,6 +17,11 @@ public enum ActivationFormat {
     BF16,
     /** 32-element blocks, f16 scale {@code amax/127}, int8 values (ggml {@code block_q8_0}). */
     Q8_0,
+    /**
+     * {@link #Q8_0}'s quantization, also handed over as the dequantized values {@code q·d} in token groups
+     * ({@link PreparedInput#grouped}): what Q8_0 weights in {@link Numerics#FAST} multiply.
+     */
+    Q8_0_GROUPED,
     /** As {@link #Q8_0}, plus per block {@code s = fp16(d·Σq)} (ggml {@code block_q8_1}). */
     Q8_1,
     /** 256-element blocks, f32 scale, int8 values (ggml {@code block_q8_K}). */
@@ -38,7 +43,7 @@ public enum ActivationFormat {
     /** Elements per quantization block (1 for plain rounding). */
     public int blockSize() {
         return switch (this) {
-            case Q8_0, Q8_1 -> 32;
+            case Q8_0, Q8_0_GROUPED, Q8_1 -> 32;
             case Q8_K -> 256;
             default -> 1;
         };

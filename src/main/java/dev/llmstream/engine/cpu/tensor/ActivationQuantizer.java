@@ -70,7 +70,7 @@ public final class ActivationQuantizer {
                     dst.values[i] = bf16Round(src[i]);
                 }
             }
-            case Q8_0 -> {
+            case Q8_0, Q8_0_GROUPED -> {
                 for (int b = 0; b < cols / 32; b++) {
                     q8_0Block(src, off + 32 * b, dst.values, dst.scales, t * (cols / 32) + b);
                 }
@@ -101,6 +101,8 @@ public final class ActivationQuantizer {
         }
         if (dst.laneGroups()) {
             dst.groupLanes(t);
+        } else if (dst.groups()) {
+            dst.groupToken(t);
         }
     }
 

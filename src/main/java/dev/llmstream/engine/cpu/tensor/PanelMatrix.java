@@ -2,8 +2,6 @@ package dev.llmstream.engine.cpu.tensor;
 
 import dev.llmstream.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 
 /**
@@ -13,22 +11,17 @@ import jdk.incubator.vector.FloatVector;
  *
  * <p><b>Lanes over rows.</b> Because the partial sums are exact integers, how the products are grouped does
  * not change the result; only the float steps (which sums get which scale, accumulated in which order) must
- * be ggml's, and those happen per row. So the vector lanes run over {@link #P} rows at once: at load time the
- * weights are repacked into <em>panels</em> of {@code P} rows stored k-major — for each weight position the
- * {@code P} rows' quants side by side, with the block scales as {@code P} floats — and a kernel loads the
- * quants of {@code P} rows at one position as one vector, multiplies it with the activation quant broadcast
- * from a float (products and block sums of 8-bit integers are exact in float), and keeps one accumulator
- * vector per ggml lane. A row's ggml lanes then sit in separate vectors, so ggml's final horizontal fold is
+ * be ggml's, and those happen per row. So the vector lanes run over the {@link #P} rows of a panel
+ * ({@link PanelStore}): a kernel loads the quants of {@code P} rows at one position as one vector, multiplies it
+ * with the activation quant broadcast from a float (products and block sums of 8-bit integers are exact in
+ * float), and keeps one accumulator vector per ggml lane. A row's ggml lanes then sit in separate vectors, so ggml's final horizontal fold is
  * plain vector adds and {@code P} results are stored at once. No cross-lane operation is needed anywhere.
  *
  * <p>The same panels serve one token (decode: quants converted on the fly, about three vector operations per
  * {@code P} weights) and many (prefill: a panel is converted to floats once into a per-thread strip and every
- * token pair runs over it with one load and one multiply-add per {@code P} products). The original blocks
- * stay mapped for the scalar twins and {@link #dequantizeRow}.
+ * token pair runs over it with one load and one multiply-add per {@code P} products).
  */
-abstract class PanelMatrix extends BlockMatrix {
-    /** Rows per panel: one float vector. */
-    static final int P = Lanes.L;
+abstract class PanelMatrix extends PanelStore {
     /** Batches at least this large convert each panel to floats first. */
     static final int STRIP_MIN_TOKENS = 4;
     /**
@@ -40,86 +33,16 @@ abstract class PanelMatrix extends BlockMatrix {
      * ({@link LanePanelMatrix}) go over lane strips from {@link LanePanelMatrix#STRIP_MIN} tokens instead.
      */
     static final int MULTI_MAX_TOKENS = 33;
-    /** Most panels a decode kernel takes at once (see {@link #decodeGroup}). */
-    static final int MAX_GROUP = 8;
-    private static final ThreadLocal<float[]> RES = ThreadLocal.withInitial(() -> new float[4 * MAX_GROUP * P]);
     /** Per-thread parking space for accumulators between a kernel's passes (128 vectors). */
     private static final ThreadLocal<float[]> PARK = ThreadLocal.withInitial(() -> new float[128 * P]);
     private static final ThreadLocal<float[][]> STRIPS = ThreadLocal.withInitial(() -> new float[MAX_GROUP][0]);
-
-    /** Largest array of the repacked weights (whole panels per array). */
-    private static final int CHUNK_BYTES = 1 << 30;
-
-    /** Quant bytes and float scales per panel (format-specific layouts). */
-    protected final int qPanel;
-    protected final int fPanel;
-    private final int nPanels;
     /** {@link LanePanelMatrix}: strips lane by lane, four tokens per kernel call, from 8 tokens on. */
     private final boolean laneStrips;
-    private final int perChunk;
-    /**
-     * The repacked weights, on the heap: a compiled kernel indexes arrays with int offsets that C2 range-checks
-     * once per loop, where the same kernel over a {@code MemorySegment} re-checked every access with long
-     * arithmetic (10 vs 17 G weights/s for Q8_0 in cache). Whole panels per array; usually one array.
-     */
-    private final byte[][] q;
-    private final float[][] f;
 
     PanelMatrix(GgmlType type, MemorySegment data, int rows, int cols, int qPanel, int fPanel, boolean laneStrips) {
-        super(type, data, rows, cols);
+        super(type, data, rows, cols, qPanel, fPanel);
         this.laneStrips = laneStrips;
-        if (P != 8 && P != 16) {
-            throw new IllegalStateException("panel kernels need 8 or 16 float lanes, not " + P);
-        }
-        this.qPanel = qPanel;
-        this.fPanel = fPanel;
-        this.nPanels = (rows + P - 1) / P;
-        int fit = Math.max(1, CHUNK_BYTES / Math.max(1, Math.max(qPanel, 4 * fPanel)));
-        // whole decode groups per array: the group kernels address a group's panels from its first one
-        this.perChunk = fit >= nPanels ? nPanels : Math.max(MAX_GROUP, fit / MAX_GROUP * MAX_GROUP);
-        int chunks = (nPanels + perChunk - 1) / perChunk;
-        this.q = new byte[chunks][];
-        this.f = new float[chunks][];
-        for (int c = 0; c < chunks; c++) {
-            int n = Math.min(perChunk, nPanels - c * perChunk);
-            q[c] = new byte[Math.multiplyExact(n, qPanel)];
-            f[c] = new float[Math.multiplyExact(n, fPanel)];
-        }
     }
-
-    /** The quant array holding panel {@code p}, and the panel's offset in it. */
-    final byte[] q(int p) {
-        return q[p / perChunk];
-    }
-
-    final int qo(int p) {
-        return (p % perChunk) * qPanel;
-    }
-
-    /** The float array holding panel {@code p}'s scales, and their offset in it. */
-    final float[] f(int p) {
-        return f[p / perChunk];
-    }
-
-    final int fo(int p) {
-        return (p % perChunk) * fPanel;
-    }
-
-    /** Fills the panels; subclasses call it at the end of their constructor. */
-    final void repackAll() {
-        byte[] row = new byte[Math.toIntExact(rowBytes)];
-        for (int r = 0; r < rows; r++) {
-            MemorySegment.copy(data, ValueLayout.JAVA_BYTE, r * rowBytes, row, 0, row.length);
-            int p = r / P;
-            repackRow(row, r % P, q(p), qo(p), f(p), fo(p));
-        }
-    }
-
-    /**
-     * Writes row {@code i} of a panel (its ggml blocks in {@code row}) into the panel's quants
-     * {@code q[qo ..]} and scales {@code f[fo ..]}. Rows past the matrix stay zero.
-     */
-    abstract void repackRow(byte[] row, int i, byte[] q, int qo, float[] f, int fo);
 
     /** Floats per panel in the per-thread strip of {@link #stripPanel}. */
     abstract int stripFloats();
@@ -229,7 +152,7 @@ abstract class PanelMatrix extends BlockMatrix {
 
     @Override
     public void matmul(PreparedInput x, float[] out, int ldOut, int rowStart, int rowEnd) {
-        float[] res = RES.get();
+        float[] res = results();
         float[] park = PARK.get();
         int n = x.tokens();
         int p0 = rowStart / P;
@@ -324,21 +247,4 @@ abstract class PanelMatrix extends BlockMatrix {
         a0.add(a4).add(a2.add(a6)).add(a1.add(a5).add(a3.add(a7))).intoArray(res, o);
     }
 
-    /**
-     * Results of {@code tokens} tokens × {@code g} panels from {@code res} (token-major) into {@code out},
-     * rows clipped to {@code [rowStart, rowEnd)}.
-     */
-    private static void emit(float[] res, int tokens, int g, float[] out, int t, int ldOut, int p, int rowStart,
-                             int rowEnd) {
-        for (int i = 0; i < tokens; i++) {
-            for (int j = 0; j < g; j++) {
-                int r0 = (p + j) * P;
-                int lo = Math.max(rowStart, r0);
-                int hi = Math.min(rowEnd, r0 + P);
-                if (lo < hi) {
-                    System.arraycopy(res, (i * g + j) * P + lo - r0, out, (t + i) * ldOut + lo, hi - lo);
-                }
-            }
-        }
-    }
 }

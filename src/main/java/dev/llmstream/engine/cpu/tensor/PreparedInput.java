@@ -21,6 +21,8 @@ import java.util.Arrays;
  *       the same quants and scales again, regrouped for {@link LaneKernels#strip4}: per group of four tokens and
  *       ggml lane, one run over the blocks of 16 floats (the lane's four quants of each of the four tokens), so the
  *       kernel reads one cache line per block from one pointer. Only whole groups are read.</li>
+ *   <li>{@link #grouped}: {@link ActivationFormat#Q8_0_GROUPED}, the dequantized values {@code q·d} (exact) in
+ *       token groups for {@link DequantKernels}: groups of {@link #groupWidth} tokens, interleaved by column.</li>
  * </ul>
  */
 public final class PreparedInput {
@@ -41,6 +43,14 @@ public final class PreparedInput {
     /** Tokens per group of {@link #laneValues}. */
     static final int LANE_GROUP = 4;
     private boolean laneGroups;
+    /**
+     * The token groups: tokens {@code [s, s + W)} (the last group may be padded with zero tokens) at
+     * {@code grouped[s·cols ..]}, token {@code s + j}, column {@code k} at {@code grouped[s·cols + k·W + j]}. Every
+     * group but the last is full, so a group's offset is its first token times {@code cols}; a group of one
+     * token is its plain row.
+     */
+    float[] grouped = new float[0];
+    private boolean groups;
     private float[] dequantized = new float[0];
     private boolean dequantizedValid;
 
@@ -57,13 +67,13 @@ public final class PreparedInput {
         if (scales.length < blocks) {
             scales = new float[blocks];
         }
-        int groups = switch (format) {
+        int sumCount = switch (format) {
             case Q8_K -> tokens * (cols / 16);
             case Q8_1 -> tokens * (cols / 32);
             default -> 0;
         };
-        if (sums.length < groups) {
-            sums = new float[groups];
+        if (sums.length < sumCount) {
+            sums = new float[sumCount];
         }
         // only batches the lane strips take: smaller ones (speculative verify steps) would copy for nothing
         this.laneGroups = (format == ActivationFormat.Q8_0 || format == ActivationFormat.Q8_1)
@@ -76,6 +86,15 @@ public final class PreparedInput {
             if (laneScales.length < laneTokens * (cols / 32)) {
                 laneScales = new float[laneTokens * (cols / 32)];
             }
+        }
+        this.groups = format == ActivationFormat.Q8_0_GROUPED;
+        if (groups) {
+            int last = lastGroup(tokens);
+            int end = (last + groupWidth(tokens - last)) * cols;
+            if (grouped.length < end) {
+                grouped = new float[end];
+            }
+            Arrays.fill(grouped, last * cols, end, 0f); // the padding tokens' lanes stay zero
         }
         if (modes.length < tokens) {
             modes = new byte[Math.max(tokens, 16)];
@@ -111,6 +130,52 @@ public final class PreparedInput {
         }
         for (int b = 0; b < nb; b++) {
             laneScales[(g * nb + b) * LANE_GROUP + j] = scales[t * nb + b];
+        }
+    }
+
+    /** Whether {@link #grouped} holds this batch ({@link ActivationFormat#Q8_0_GROUPED}). */
+    boolean groups() {
+        return groups;
+    }
+
+    /**
+     * Width of the token group that starts with {@code left} tokens still to place: 16 from 9 tokens on, then 8,
+     * 4 or 1. A group wider than what is left is the last one, padded with zero tokens (at most 7 of 16: cheaper
+     * than a second, narrower pass over the weights).
+     */
+    static int groupWidth(int left) {
+        return left > 8 ? 16 : left > 4 ? 8 : left > 1 ? 4 : 1;
+    }
+
+    /** First token of the last group of a batch of {@code tokens}. */
+    private static int lastGroup(int tokens) {
+        int s = 0;
+        while (s + groupWidth(tokens - s) < tokens) {
+            s += groupWidth(tokens - s);
+        }
+        return s;
+    }
+
+    /**
+     * Writes token {@code t}'s dequantized values (its Q8 quants and scales already in {@link #values} and
+     * {@link #scales}) into its group. Touches only token {@code t}'s slots, so rows may be converted from several
+     * threads.
+     */
+    void groupToken(int t) {
+        int s = 0;
+        int w = groupWidth(tokens);
+        while (t >= s + w) {
+            s += w;
+            w = groupWidth(tokens - s);
+        }
+        int nb = cols / 32;
+        int src = t * cols;
+        int dst = s * cols + (t - s);
+        for (int b = 0; b < nb; b++) {
+            float d = scales[t * nb + b];
+            for (int e = 0; e < 32; e++, dst += w) {
+                grouped[dst] = values[src + 32 * b + e] * d;
+            }
         }
     }
 

@@ -44,7 +44,16 @@ public final class Q8_0Matrix extends LanePanelMatrix {
 
     @Override
     public void dequantizeRow(int row, float[] out, int off) {
-        long base = row * rowBytes;
+        dequantize(data, row * rowBytes, nb, out, off);
+    }
+
+    @Override
+    public void dequantizeRowScalar(int row, float[] out, int off) {
+        dequantizeScalar(data, row * rowBytes, nb, out, off);
+    }
+
+    /** Row {@code q · d} of the {@code nb} blocks at {@code data[base ..]} into {@code out[off ..]} (vector). */
+    static void dequantize(MemorySegment data, long base, int nb, float[] out, int off) {
         for (int b = 0; b < nb; b++, base += BLOCK_BYTES) {
             FloatVector d = FloatVector.broadcast(Lanes.F, f16(data, base));
             for (int j = 0; j < BLOCK; j += Lanes.L) {
@@ -54,9 +63,8 @@ public final class Q8_0Matrix extends LanePanelMatrix {
         }
     }
 
-    @Override
-    public void dequantizeRowScalar(int row, float[] out, int off) {
-        long base = row * rowBytes;
+    /** Scalar twin of {@link #dequantize}. */
+    static void dequantizeScalar(MemorySegment data, long base, int nb, float[] out, int off) {
         for (int b = 0; b < nb; b++, base += BLOCK_BYTES) {
             float d = f16(data, base);
             for (int j = 0; j < BLOCK; j++) {

@@ -14,6 +14,14 @@ public final class WeightMatrices {
      * @throws IllegalArgumentException for a type without kernels, or sizes that do not match
      */
     public static WeightMatrix of(GgmlType type, MemorySegment data, int rows, int cols) {
+        return of(type, data, rows, cols, Numerics.EXACT);
+    }
+
+    /** As {@link #of(GgmlType, MemorySegment, int, int)}, with the kernels of {@code numerics} (see {@link Numerics}). */
+    public static WeightMatrix of(GgmlType type, MemorySegment data, int rows, int cols, Numerics numerics) {
+        if (type == GgmlType.Q8_0 && numerics == Numerics.FAST) {
+            return new Q8_0FastMatrix(data, rows, cols);
+        }
         return switch (type) {
             case F32 -> new F32Matrix(data, rows, cols);
             case F16 -> new F16Matrix(data, rows, cols);

@@ -32,9 +32,29 @@ class ZeroAllocationTest {
         int rows = 136; // a multiple of 8 (Q4_0/Q4_K repacked, as in llama.cpp): a group of 8 panels and a half
         int cols = 512;
         try (Arena arena = Arena.ofConfined()) {
-            WeightMatrix m = WeightMatrices.of(type, validWeights(arena, type, rows, cols, rnd), rows, cols);
+            assertNoAllocation(WeightMatrices.of(type, validWeights(arena, type, rows, cols, rnd), rows, cols), rnd);
+        }
+    }
+
+    /** Q8_0 with {@link Numerics#FAST}: token groups of 16, 8, 4 and single tokens ({@link DequantKernels}). */
+    @org.junit.jupiter.api.Test
+    void compiledFastQ8_0AllocatesNothing() {
+        SplittableRandom rnd = new SplittableRandom(99);
+        int rows = 136;
+        int cols = 512;
+        try (Arena arena = Arena.ofConfined()) {
+            assertNoAllocation(WeightMatrices.of(GgmlType.Q8_0, validWeights(arena, GgmlType.Q8_0, rows, cols, rnd),
+                    rows, cols, Numerics.FAST), rnd);
+        }
+    }
+
+    private static void assertNoAllocation(WeightMatrix m, SplittableRandom rnd) {
+        int rows = m.rows();
+        int cols = m.cols();
+        GgmlType type = m.type();
+        {
             // one token, a multi-token run plus a pair (6), one lane-strip run (12: Q8_0/Q5_0/Q5_1), four quads plus
-            // one (17; quad formats), the strip path (37)
+            // one (17; quad formats), the strip path (37); fast Q8_0: groups 8, 16, 16 + 1, 16 + 16 + 8
             for (int tokens : new int[] {1, 6, 12, 17, 37}) {
                 PreparedInput x = MatrixTestSupport.prepare(m, MatrixTestSupport.randomActivations(tokens * cols, rnd),
                         tokens, MatrixTestSupport.randomModes(tokens, rnd));

@@ -1,5 +1,6 @@
 package dev.llmstream.engine.cpu.tensor.bench;
 
+import dev.llmstream.engine.cpu.tensor.Numerics;
 import dev.llmstream.engine.cpu.tensor.WeightMatrices;
 import dev.llmstream.engine.cpu.tensor.WeightMatrix;
 import dev.llmstream.gguf.GgmlType;
@@ -22,14 +23,14 @@ final class BenchWeights {
 
     private BenchWeights() {}
 
-    static WeightMatrix[] build(Arena arena, GgmlType type, int rows, int cols, long footprintMiB) {
+    static WeightMatrix[] build(Arena arena, GgmlType type, int rows, int cols, long footprintMiB, Numerics numerics) {
         long matrixBytes = type.byteSize((long) rows * cols);
         int count = (int) Math.max(1, (footprintMiB << 20) / matrixBytes);
         MemorySegment all = arena.allocate(matrixBytes * count, 4096);
         fill(all, type, new SplittableRandom(42));
         WeightMatrix[] out = new WeightMatrix[count];
         for (int i = 0; i < count; i++) {
-            out[i] = WeightMatrices.of(type, all.asSlice(i * matrixBytes, matrixBytes), rows, cols);
+            out[i] = WeightMatrices.of(type, all.asSlice(i * matrixBytes, matrixBytes), rows, cols, numerics);
         }
         return out;
     }

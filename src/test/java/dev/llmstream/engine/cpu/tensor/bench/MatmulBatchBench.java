@@ -2,6 +2,7 @@ package dev.llmstream.engine.cpu.tensor.bench;
 
 import dev.llmstream.engine.cpu.tensor.ActivationQuantizer;
 import dev.llmstream.engine.cpu.tensor.MatmulMode;
+import dev.llmstream.engine.cpu.tensor.Numerics;
 import dev.llmstream.engine.cpu.tensor.PreparedInput;
 import dev.llmstream.engine.cpu.tensor.WeightMatrix;
 import dev.llmstream.gguf.GgmlType;
@@ -43,6 +44,9 @@ public class MatmulBatchBench {
     public int tokens;
     @Param("2560")
     public int rows;
+    /** EXACT or FAST ({@link Numerics}; FAST changes only Q8_0). */
+    @Param("EXACT")
+    public String numerics;
     @Param("1024")
     public int cols;
     @Param("512")
@@ -58,7 +62,8 @@ public class MatmulBatchBench {
     @Setup(Level.Trial)
     public void setUp() {
         arena = Arena.ofShared();
-        matrices = BenchWeights.build(arena, GgmlType.valueOf(type), rows, cols, footprintMiB);
+        matrices = BenchWeights.build(arena, GgmlType.valueOf(type), rows, cols, footprintMiB,
+                Numerics.valueOf(numerics));
         SplittableRandom rnd = new SplittableRandom(1);
         x = new float[tokens * cols];
         for (int i = 0; i < x.length; i++) {

@@ -2,6 +2,7 @@ package dev.llmstream.engine.cpu.tensor.bench;
 
 import dev.llmstream.engine.cpu.tensor.ActivationQuantizer;
 import dev.llmstream.engine.cpu.tensor.MatmulMode;
+import dev.llmstream.engine.cpu.tensor.Numerics;
 import dev.llmstream.engine.cpu.tensor.PreparedInput;
 import dev.llmstream.engine.cpu.tensor.WeightMatrix;
 import dev.llmstream.gguf.GgmlType;
@@ -45,6 +46,9 @@ public class MatmulDecodeBench {
     public String type;
     @Param("2560")
     public int rows;
+    /** EXACT or FAST ({@link Numerics}; FAST changes only Q8_0). */
+    @Param("EXACT")
+    public String numerics;
     @Param("1024")
     public int cols;
     @Param("512")
@@ -107,7 +111,8 @@ public class MatmulDecodeBench {
     @Setup(Level.Trial)
     public void setUp() {
         arena = Arena.ofShared();
-        matrices = BenchWeights.build(arena, GgmlType.valueOf(type), rows, cols, footprintMiB);
+        matrices = BenchWeights.build(arena, GgmlType.valueOf(type), rows, cols, footprintMiB,
+                Numerics.valueOf(numerics));
         SplittableRandom rnd = new SplittableRandom(1);
         x = new float[cols];
         for (int i = 0; i < cols; i++) {

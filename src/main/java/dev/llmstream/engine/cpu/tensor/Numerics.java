@@ -1,0 +1,32 @@
+package dev.llmstream.engine.cpu.tensor;
+
+import java.util.Locale;
+
+/**
+ * How the CPU engine's matmuls round (configuration {@code engine.numerics}).
+ *
+ * <ul>
+ *   <li>{@link #EXACT}: every weight format in llama.cpp's own arithmetic (its x86 kernels' integer partial sums
+ *       and scale order, {@link GgmlDots}): logits bit-identical to llama.cpp's CPU build, so its greedy outputs
+ *       are reproduced token for token. The default.</li>
+ *   <li>{@link #FAST}: Q8_0 weights as one fused multiply-add per weight in column order
+ *       ({@link DequantPanelMatrix}), about 1.7× the batched-decode throughput of the exact kernels; the
+ *       activations are still quantized to 8 bits as llama.cpp does, but the different float rounding moves
+ *       the Q8_0 golden models' first-token probabilities by up to about 1e-2, and greedy text can part from
+ *       llama.cpp's where a step's top two logits are close. Other formats stay exact.</li>
+ * </ul>
+ * Either way every result is batch invariant: a request's output does not depend on what else is in the batch.
+ */
+public enum Numerics {
+    EXACT,
+    FAST;
+
+    /** {@code exact} or {@code fast}, any case. */
+    public static Numerics parse(String s) {
+        return switch (s.trim().toLowerCase(Locale.ROOT)) {
+            case "exact" -> EXACT;
+            case "fast" -> FAST;
+            default -> throw new IllegalArgumentException("numerics must be exact or fast, not '" + s + "'");
+        };
+    }
+}
