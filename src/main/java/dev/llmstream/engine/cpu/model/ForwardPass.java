@@ -83,6 +83,10 @@ public final class ForwardPass {
     private final ComputePool.Task ffnNormLogitTask = this::ffnNormLogit;
     private final ComputePool.Task swigluTask = this::swiglu;
     private final ComputePool.Task prepareTask = this::prepareRow;
+    private final ComputePool.Task prepareColumnsTask = this::prepareColumns;
+    /** Columns per task of a column-wise preparation (a multiple of 32). */
+    private static final int PREPARE_COLUMNS = 64;
+    private int prepareCols;           // columns of the input prepareColumnsTask converts
     private float[] prepareSrc;        // the rows prepareTask converts
     private PreparedInput prepareDst;
     private final ComputePool.Task finalNormTask = this::finalNorm;
@@ -203,10 +207,27 @@ public final class ForwardPass {
         ActivationQuantizer.begin(f, t, w.cols(), tokenModes, dst);
         prepareSrc = src;
         prepareDst = dst;
-        parallelPerToken(t, prepareTask); // rows are independent; serial, a prefill's quantization idled a thread
+        if (dst.groups()) {
+            prepareCols = w.cols();
+            int chunks = t < 8 ? 1 : Math.max(1, prepareCols / PREPARE_COLUMNS);
+            if (chunks == 1) {
+                ActivationQuantizer.prepareColumns(src, 0, prepareCols, dst);
+            } else {
+                pool.run(chunks, prepareColumnsTask);
+            }
+        } else {
+            parallelPerToken(t, prepareTask); // rows are independent; serial, a prefill's quantization idled a thread
+        }
         prepareSrc = null;
         prepareDst = null;
         return dst;
+    }
+
+    /** Columns {@code [i·PREPARE_COLUMNS, ..)} of every token (the last chunk takes the rest). */
+    private void prepareColumns(int i) {
+        int k0 = i * PREPARE_COLUMNS;
+        int k1 = (i + 2) * PREPARE_COLUMNS > prepareCols ? prepareCols : (i + 1) * PREPARE_COLUMNS;
+        ActivationQuantizer.prepareColumns(prepareSrc, k0, k1, prepareDst);
     }
 
     private void prepareRow(int i) {

@@ -35,15 +35,37 @@ public final class ActivationQuantizer {
     public static void prepare(ActivationFormat format, float[] src, int nTokens, int cols, byte[] modes,
                                PreparedInput dst) {
         begin(format, nTokens, cols, modes, dst);
+        if (dst.groups()) {
+            prepareColumns(src, 0, cols, dst);
+            return;
+        }
         for (int t = 0; t < nTokens; t++) {
             prepareRow(src, t, dst);
         }
     }
 
     /**
+     * {@link ActivationFormat#Q8_0_GROUPED}: converts columns {@code [k0, k1)} (whole blocks) of every token of
+     * {@code src} into {@code dst} (sized by {@link #begin}), quants and scales as {@link #prepareRow} and then
+     * the token groups. Column ranges, not rows, split this format's work between threads: one column of a
+     * 16-token group is one cache line, which threads filling alternate tokens would pass back and forth.
+     */
+    public static void prepareColumns(float[] src, int k0, int k1, PreparedInput dst) {
+        int cols = dst.cols();
+        int nb = cols / 32;
+        for (int t = 0; t < dst.tokens(); t++) {
+            for (int b = k0 / 32; b < k1 / 32; b++) {
+                q8_0Block(src, t * cols + 32 * b, dst.values, dst.scales, t * nb + b);
+            }
+        }
+        dst.groupColumns(k0, k1);
+    }
+
+    /**
      * Sizes {@code dst} for {@code nTokens} rows of {@code cols} activations in {@code format} and copies the
      * tokens' modes; the rows are then filled by {@link #prepareRow}, in any order or from several threads
-     * (each writes only its own row).
+     * (each writes only its own row) — or, for {@link ActivationFormat#Q8_0_GROUPED}, column ranges by
+     * {@link #prepareColumns}.
      */
     public static void begin(ActivationFormat format, int nTokens, int cols, byte[] modes, PreparedInput dst) {
         if (cols % format.blockSize() != 0) {
@@ -70,7 +92,8 @@ public final class ActivationQuantizer {
                     dst.values[i] = bf16Round(src[i]);
                 }
             }
-            case Q8_0, Q8_0_GROUPED -> {
+            case Q8_0_GROUPED -> throw new IllegalStateException("Q8_0_GROUPED is prepared by column ranges");
+            case Q8_0 -> {
                 for (int b = 0; b < cols / 32; b++) {
                     q8_0Block(src, off + 32 * b, dst.values, dst.scales, t * (cols / 32) + b);
                 }
@@ -101,8 +124,6 @@ public final class ActivationQuantizer {
         }
         if (dst.laneGroups()) {
             dst.groupLanes(t);
-        } else if (dst.groups()) {
-            dst.groupToken(t);
         }
     }
 

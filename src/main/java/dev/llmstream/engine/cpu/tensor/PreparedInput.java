@@ -133,8 +133,8 @@ public final class PreparedInput {
         }
     }
 
-    /** Whether {@link #grouped} holds this batch ({@link ActivationFormat#Q8_0_GROUPED}). */
-    boolean groups() {
+    /** Whether this batch is {@link ActivationFormat#Q8_0_GROUPED} ({@link ActivationQuantizer#prepareColumns}). */
+    public boolean groups() {
         return groups;
     }
 
@@ -157,24 +157,20 @@ public final class PreparedInput {
     }
 
     /**
-     * Writes token {@code t}'s dequantized values (its Q8 quants and scales already in {@link #values} and
-     * {@link #scales}) into its group. Touches only token {@code t}'s slots, so rows may be converted from several
-     * threads.
+     * Fills columns {@code [k0, k1)} of every token group with the dequantized values {@code q·d} (the quants and
+     * scales already in {@link #values} and {@link #scales}); see {@link ActivationQuantizer#prepareColumns}.
      */
-    void groupToken(int t) {
-        int s = 0;
-        int w = groupWidth(tokens);
-        while (t >= s + w) {
-            s += w;
-            w = groupWidth(tokens - s);
-        }
+    void groupColumns(int k0, int k1) {
         int nb = cols / 32;
-        int src = t * cols;
-        int dst = s * cols + (t - s);
-        for (int b = 0; b < nb; b++) {
-            float d = scales[t * nb + b];
-            for (int e = 0; e < 32; e++, dst += w) {
-                grouped[dst] = values[src + 32 * b + e] * d;
+        for (int s = 0, w; s < tokens; s += w) {
+            w = groupWidth(tokens - s);
+            int real = Math.min(w, tokens - s);
+            for (int j = 0; j < real; j++) {
+                int src = (s + j) * cols;
+                int sc = (s + j) * nb;
+                for (int k = k0, dst = s * cols + k0 * w + j; k < k1; k++, dst += w) {
+                    grouped[dst] = values[src + k] * scales[sc + (k >> 5)];
+                }
             }
         }
     }
