@@ -29,6 +29,9 @@ class ConfigLoaderTest {
         assertThat(c.engine().maxSeqs()).isEqualTo(8);
         assertThat(c.engine().warmup()).isFalse();
         assertThat(c.server().requestTimeout()).isEqualTo(Duration.ofSeconds(600));
+        assertThat(c.engine().numerics()).isEqualTo("exact");
+        assertThat(ConfigLoader.load(null, Map.of("LLMSTREAM_ENGINE_NUMERICS", "FAST"), Map.of()).engine().numerics())
+                .isEqualTo("fast");
     }
 
     @Test
@@ -43,6 +46,8 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(f, Map.of(), Map.of())).hasMessageContaining("server.prot");
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("model.path", "/no/such.gguf")))
                 .hasMessageContaining("model.path");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("engine.numerics", "quick")))
+                .hasMessageContaining("engine.numerics");
     }
 
     @Test

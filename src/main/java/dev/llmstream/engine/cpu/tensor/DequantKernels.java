@@ -15,7 +15,7 @@ import jdk.incubator.vector.VectorOperators;
  * <p>Each weight vector is widened and scaled once ({@code vpmovsxbd}, {@code vcvtdq2ps}, {@code vmulps}) and feeds
  * every token of the group from registers: at 16 tokens 19 vector operations per 256 products, where ggml's lane
  * order needs 6 per 64 plus the widening (docs/performance.md, "One multiply-add per weight"). The activations of
- * a group are interleaved by column ({@link PreparedInput#groupToken}), so one column's broadcasts come from one
+ * a group are interleaved by column ({@link PreparedInput#groupColumns}), so one column's broadcasts come from one
  * cache line.
  *
  * <p>C2 budget (see {@link QuantVectors}): a kernel's vectors never cross a call of ours; {@code tokens16} keeps
