@@ -14,13 +14,14 @@ import jdk.incubator.vector.VectorOperators;
  *
  * <p>Each weight vector is widened and scaled once ({@code vpmovsxbd}, {@code vcvtdq2ps}, {@code vmulps}) and feeds
  * every token of the group from registers: at 16 tokens 19 vector operations per 256 products, where ggml's lane
- * order needs 6 per 64 plus the widening (docs/performance.md, "One multiply-add per weight"). The activations of
+ * order needs 6 per 64 plus the widening (docs/performance.md, "Fast numerics"). The activations of
  * a group are interleaved by column ({@link PreparedInput#groupColumns}), so one column's broadcasts come from one
  * cache line.
  *
  * <p>C2 budget (see {@link QuantVectors}): a kernel's vectors never cross a call of ours; {@code tokens16} keeps
- * 16 accumulators, the weight, the scale and a broadcast in registers (19 of 32) and parses below the inlining
- * cutoff. Each kernel is over the 325-byte inlining limit, so it is compiled on its own.
+ * 16 accumulators, the weight, the scale and a broadcast in registers (19 of 32) and parses to about 15 600 nodes
+ * in the engine ({@code -XX:+LogCompilation}), under the 18 000 past which C2 defers inlining; a 17th token
+ * would not fit. Each kernel is over the 325-byte inlining limit, so it is compiled on its own.
  */
 final class DequantKernels {
     private static final int P = PanelStore.P;

@@ -14,7 +14,7 @@ import java.lang.foreign.MemorySegment;
  * eight lanes ({@code ggml_vec_dot_q8_0_q8_0}, reproduced by {@link LanePanelMatrix}); that costs six vector
  * operations per 64 products per token plus the widening, and with C2's register and node budgets the exact
  * batched kernels reach about 55 GFLOP/s per core. Here each widened and scaled weight vector feeds up to 16
- * tokens from registers (19 operations per 256 products): about 1.7× that at 16 tokens (docs/performance.md,
+ * tokens from registers (19 operations per 256 products): 1.9× that at 16 tokens (JMH; docs/performance.md,
  * "Fast numerics"). The results stay batch invariant: a row's arithmetic is the same whatever group width,
  * kernel or thread computes it. What it gives up is bit-equality with llama.cpp ({@link Numerics#FAST}).
  *
