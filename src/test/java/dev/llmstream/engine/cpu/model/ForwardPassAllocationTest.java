@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.llmstream.engine.cpu.compute.ComputePool;
 import dev.llmstream.engine.cpu.kv.KvStorage;
+import dev.llmstream.engine.cpu.tensor.Numerics;
 import dev.llmstream.gguf.GgufFile;
 import dev.llmstream.testing.SharedAssets;
 import java.lang.management.ManagementFactory;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * A compiled forward pass allocates nothing per step: attention, norms, activations and matmuls keep
@@ -22,11 +23,12 @@ class ForwardPassAllocationTest {
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     @ParameterizedTest
-    @ValueSource(strings = {"stories260K.gguf", "random/rand-llama-phi3vocab-20M-Q8_0.gguf"})
-    void decodeAndPrefillStepsAllocateNothingOnceCompiled(String model) throws Exception {
+    @CsvSource({"stories260K.gguf, EXACT", "random/rand-llama-phi3vocab-20M-Q8_0.gguf, EXACT",
+            "random/rand-llama-phi3vocab-20M-Q8_0.gguf, FAST"})
+    void decodeAndPrefillStepsAllocateNothingOnceCompiled(String model, Numerics numerics) throws Exception {
         try (GgufFile f = GgufFile.open(SharedAssets.model(model)); ComputePool pool = new ComputePool(1, "alloc-test")) {
             ModelConfig c = ModelConfig.from(f);
-            ModelWeights w = ModelWeights.load(f, c);
+            ModelWeights w = ModelWeights.load(f, c, numerics);
             KvStorage kv = new KvStorage(c.nLayer(), 8, 16, c.kvDim());
             ForwardPass fp = new ForwardPass(w, kv, pool, 32, 4);
             int[] table = {0, 1, 2, 3, 4, 5, 6, 7};
@@ -46,7 +48,8 @@ class ForwardPassAllocationTest {
                     }
                     perStep = (THREADS.getCurrentThreadAllocatedBytes() - before) / 20;
                 }
-                assertThat(perStep).as("%s, %d tokens: bytes allocated per step after warm-up", model, tokens).isZero();
+                assertThat(perStep).as("%s (%s), %d tokens: bytes allocated per step after warm-up", model, numerics,
+                        tokens).isZero();
             }
         }
     }
