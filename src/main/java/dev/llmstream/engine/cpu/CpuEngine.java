@@ -73,9 +73,9 @@ public final class CpuEngine implements InferenceEngine {
         CpuEngine engine = new CpuEngine(model, step, info, config.scheduler().maxWaiting());
         engine.stats = step.stats();
         engine.loop.start();
-        LOG.info("cpu engine ready: model {} ({}), {} KV blocks x {} tokens ({} MiB), {} compute threads",
+        LOG.info("cpu engine ready: model {} ({}), {} KV blocks x {} tokens ({} MiB), {} compute threads, {} numerics",
                 model.name(), model.config().arch(), model.kv().numBlocks(), config.blockSize(),
-                model.kvBytes() >> 20, config.resolvedThreads());
+                model.kvBytes() >> 20, config.resolvedThreads(), config.numerics().name().toLowerCase(java.util.Locale.ROOT));
         return engine;
     }
 
