@@ -99,7 +99,8 @@ public final class EngineOptions {
         try {
             return Numerics.parse(numerics);
         } catch (IllegalArgumentException e) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--" + e.getMessage());
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--numerics must be exact or fast, got '" + numerics + "'");
         }
     }
 

@@ -84,6 +84,8 @@ public final class ForwardPass {
     private final ComputePool.Task swigluTask = this::swiglu;
     private final ComputePool.Task prepareTask = this::prepareRow;
     private final ComputePool.Task prepareColumnsTask = this::prepareColumns;
+    /** Batches of fewer tokens convert activations (and run per-token elementwise work) inline, not on the pool. */
+    private static final int INLINE_BELOW = 8;
     /** Columns per task of a column-wise preparation (a multiple of 32). */
     private static final int PREPARE_COLUMNS = 64;
     private int prepareCols;           // columns of the input prepareColumnsTask converts
@@ -207,10 +209,10 @@ public final class ForwardPass {
         ActivationQuantizer.begin(f, t, w.cols(), tokenModes, dst);
         prepareSrc = src;
         prepareDst = dst;
-        if (dst.groups()) {
+        if (dst.tokenGroups()) {
             prepareCols = w.cols();
-            int chunks = t < 8 ? 1 : Math.max(1, prepareCols / PREPARE_COLUMNS);
-            if (chunks == 1) {
+            int chunks = prepareCols / PREPARE_COLUMNS;
+            if (t < INLINE_BELOW || chunks < 2) {
                 ActivationQuantizer.prepareColumns(src, 0, prepareCols, dst);
             } else {
                 pool.run(chunks, prepareColumnsTask);
@@ -242,7 +244,7 @@ public final class ForwardPass {
 
     /** Small per-token work runs inline; only larger batches pay the pool hand-off. */
     private void parallelPerToken(int n, ComputePool.Task task) {
-        if (n < 8) {
+        if (n < INLINE_BELOW) {
             for (int i = 0; i < n; i++) {
                 task.run(i);
             }

@@ -35,7 +35,7 @@ public final class ActivationQuantizer {
     public static void prepare(ActivationFormat format, float[] src, int nTokens, int cols, byte[] modes,
                                PreparedInput dst) {
         begin(format, nTokens, cols, modes, dst);
-        if (dst.groups()) {
+        if (dst.tokenGroups()) {
             prepareColumns(src, 0, cols, dst);
             return;
         }

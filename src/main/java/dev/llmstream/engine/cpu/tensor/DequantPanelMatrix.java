@@ -4,7 +4,8 @@ import dev.llmstream.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Kernels for the 32-weight block formats in {@link Numerics#FAST}: one fused multiply-add per weight. Per row and
+ * Kernels for 32-weight block formats in {@link Numerics#FAST} (so far Q8_0: {@link Q8_0FastMatrix}): one fused
+ * multiply-add per weight. Per row and
  * token, {@code acc = fma(q·d, x, acc)} over the columns in order from {@code +0} ({@link DequantKernels}), where
  * {@code q·d} is the weight ({@code q} the format's integer quant, {@code d} its block scale) and {@code x} the
  * activation's Q8_0 quant times its block scale ({@link ActivationFormat#Q8_0_GROUPED}): both products are exact
@@ -108,12 +109,13 @@ abstract class DequantPanelMatrix extends PanelStore {
     @Override
     public void matmulScalar(PreparedInput x, float[] out, int ldOut, int rowStart, int rowEnd) {
         float[] w = new float[cols];
+        float[] xd = x.dequantized();
         for (int r = rowStart; r < rowEnd; r++) {
             scaledQuantsScalar(r, w);
             for (int t = 0; t < x.tokens(); t++) {
                 float acc = 0f;
                 for (int k = 0; k < cols; k++) {
-                    acc = Math.fma(w[k], x.value(t, k) * x.scales[t * nb + k / BLOCK], acc);
+                    acc = Math.fma(w[k], xd[t * cols + k], acc);
                 }
                 out[t * ldOut + r] = acc;
             }

@@ -50,7 +50,7 @@ public final class PreparedInput {
      * token is its plain row.
      */
     float[] grouped = new float[0];
-    private boolean groups;
+    private boolean tokenGroups;
     private float[] dequantized = new float[0];
     private boolean dequantizedValid;
 
@@ -87,14 +87,13 @@ public final class PreparedInput {
                 laneScales = new float[laneTokens * (cols / 32)];
             }
         }
-        this.groups = format == ActivationFormat.Q8_0_GROUPED;
-        if (groups) {
+        this.tokenGroups = format == ActivationFormat.Q8_0_GROUPED;
+        if (tokenGroups) {
             int last = lastGroup(tokens);
             int end = (last + groupWidth(tokens - last)) * cols;
             if (grouped.length < end) {
                 grouped = new float[end];
             }
-            Arrays.fill(grouped, last * cols, end, 0f); // the padding tokens' lanes stay zero
         }
         if (modes.length < tokens) {
             modes = new byte[Math.max(tokens, 16)];
@@ -134,8 +133,8 @@ public final class PreparedInput {
     }
 
     /** Whether this batch is {@link ActivationFormat#Q8_0_GROUPED} ({@link ActivationQuantizer#prepareColumns}). */
-    public boolean groups() {
-        return groups;
+    public boolean tokenGroups() {
+        return tokenGroups;
     }
 
     /**
@@ -158,7 +157,8 @@ public final class PreparedInput {
 
     /**
      * Fills columns {@code [k0, k1)} of every token group with the dequantized values {@code q·d} (the quants and
-     * scales already in {@link #values} and {@link #scales}); see {@link ActivationQuantizer#prepareColumns}.
+     * scales already in {@link #values} and {@link #scales}), and the padding tokens' lanes of the last group with
+     * zeros; see {@link ActivationQuantizer#prepareColumns}.
      */
     void groupColumns(int k0, int k1) {
         int nb = cols / 32;
@@ -170,6 +170,13 @@ public final class PreparedInput {
                 int sc = (s + j) * nb;
                 for (int k = k0, dst = s * cols + k0 * w + j; k < k1; k++, dst += w) {
                     grouped[dst] = values[src + k] * scales[sc + (k >> 5)];
+                }
+            }
+            // padding lanes: their results are never emitted, but stale values from an earlier batch could be
+            // subnormal (slow multiply-adds on some cores); zeros cost only the lanes themselves
+            for (int j = real; j < w; j++) {
+                for (int k = k0, dst = s * cols + k0 * w + j; k < k1; k++, dst += w) {
+                    grouped[dst] = 0f;
                 }
             }
         }
