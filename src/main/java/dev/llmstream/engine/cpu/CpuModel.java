@@ -82,12 +82,9 @@ public final class CpuModel implements AutoCloseable {
                                   ComputePool pool, int maxTokens, int maxLogits, String name, Numerics numerics) {
         ModelWeights weights = ModelWeights.load(file, mc, numerics);
         long perToken = KvStorage.bytesPerBlock(mc.nLayer(), 1, mc.kvDim());
-        int blocks = (int) Math.min(Integer.MAX_VALUE / 2, Math.max(16, kvBytes / (perToken * blockSize)));
-        long perLayerFloats = (long) blocks * blockSize * mc.kvDim();
-        if (perLayerFloats > Integer.MAX_VALUE - 16) {
-            blocks = (int) ((Integer.MAX_VALUE - 16) / ((long) blockSize * mc.kvDim()));
-        }
-        KvStorage kv = new KvStorage(mc.nLayer(), blocks, blockSize, mc.kvDim());
+        int blocks = (int) Math.min(KvStorage.maxBlocks(blockSize, mc.kvDim()),
+                Math.max(16, kvBytes / (perToken * blockSize)));
+        KvStorage kv = new KvStorage(mc.nLayer(), blocks, blockSize, mc.kvDim(), mc.headDim());
         ForwardPass fp = new ForwardPass(weights, kv, pool, maxTokens, maxLogits);
         return new CpuModel(file, mc, weights, kv, pool, fp, name, ctx);
     }

@@ -8,11 +8,12 @@ import dev.llmstream.engine.FinishReason;
 import dev.llmstream.engine.RecordingListener;
 import dev.llmstream.engine.RequestHandle;
 import dev.llmstream.engine.core.scheduler.SchedulerConfig;
+import dev.llmstream.engine.cpu.kv.KvStorage;
+import dev.llmstream.engine.cpu.tensor.Numerics;
 import dev.llmstream.testing.SharedAssets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import dev.llmstream.engine.cpu.tensor.Numerics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -114,7 +115,7 @@ class BatchingPropertiesTest {
             }
         }
         // a pool far too small for six 80-token sequences at once: the scheduler must preempt
-        long tinyPool = 24L * 16 * 5 * 2 * 32 * 4; // 24 blocks of 16 tokens (5 layers, kv dim 32, K+V, f32)
+        long tinyPool = 24 * KvStorage.bytesPerBlock(5, 16, 32); // 24 blocks of 16 tokens (5 layers, kv dim 32)
         try (CpuEngine e = start(new SchedulerConfig(64, 8, 64, true), tinyPool)) {
             List<RecordingListener> ls = new ArrayList<>();
             for (int i = 0; i < prompts.length; i++) {

@@ -65,6 +65,17 @@ public final class ForwardPass {
     private int tasksPerGroup = 1;  // attention tasks per KV group: ceil(groupSize / headsPerTask)
     private int tasksPerToken = 1;  // attention tasks per token this step: nHeadKv · tasksPerGroup
     private final ThreadLocal<float[]> scores = ThreadLocal.withInitial(() -> new float[0]);
+    private final ThreadLocal<Staged> staged = ThreadLocal.withInitial(Staged::new);
+
+    /**
+     * A thread's float copy of one KV head's history ({@link KvStorage#stage}): the attention kernels read it as
+     * a cache of one head in {@link KvStorage#STAGE_BLOCK}-slot blocks.
+     */
+    private static final class Staged {
+        float[] keys = new float[0];
+        float[] values = new float[0];
+        int[] table = new int[0];
+    }
 
     // state of the current step, read by the parallel tasks below
     private ForwardBatch batch;
@@ -321,7 +332,7 @@ public final class ForwardPass {
         roundF16(v, kOff, c.kvDim());
         int[] table = batch.blockTable(batch.sequence(i));
         kv.writeKey(layerIndex, table, batch.position(i), k, kOff);
-        System.arraycopy(v, kOff, kv.values(layerIndex), kv.rowOffset(table, batch.position(i)), c.kvDim());
+        kv.writeValue(layerIndex, table, batch.position(i), v, kOff);
     }
 
     private static void roundF16(float[] a, int off, int n) {
@@ -365,7 +376,7 @@ public final class ForwardPass {
     /** How token {@code i} attends, for grouping it with its neighbours. */
     private int attentionKind(int i) {
         if (MatmulMode.attnTiled(modes[i])) {
-            return TiledAttention.blocks(c.headDim(), kv.blockSize()) ? TILED : TILED_SINGLY;
+            return TiledAttention.blocks(c.headDim(), KvStorage.STAGE_BLOCK) ? TILED : TILED_SINGLY;
         }
         return MatmulMode.multi(modes[i]) ? SHARED : ALONE;
     }
@@ -390,22 +401,36 @@ public final class ForwardPass {
             attend(i, u, i);
             return;
         }
-        int g = u / tasksPerGroup;
         int group = unitHeads(u);
         int firstHead = unitFirstHead(u);
-        int[] table = batch.blockTable(batch.sequence(i));
-        int kind = attentionKind(i);
-        if (kind == TILED) {
-            float[] s = scratch(TiledAttention.blockScratchSize(group, c.headDim()));
+        Staged st = stage(i, u, batch.position(i) + count);
+        int hd = c.headDim();
+        if (attentionKind(i) == TILED) {
+            float[] s = scratch(TiledAttention.blockScratchSize(group, hd));
             TiledAttention.attendBlock(qRaw, i * c.qDim(), c.qDim(), attn, i * c.qDim(), count, batch.position(i) + 1,
-                    firstHead, group, g, c.headDim(), kv.keys(layerIndex), kv.values(layerIndex), c.kvDim(), table,
-                    kv.blockSize(), attnScale, s);
+                    firstHead, group, 0, hd, st.keys, st.values, hd, st.table, KvStorage.STAGE_BLOCK, attnScale, s);
         } else {
-            float[] s = scratch(Attention.blockScratchSize(count, group, c.headDim()));
+            float[] s = scratch(Attention.blockScratchSize(count, group, hd));
             Attention.attendBlock(q, i * c.qDim(), c.qDim(), attn, i * c.qDim(), count, batch.position(i) + 1,
-                    firstHead, group, g, c.headDim(), kv.keys(layerIndex), kv.values(layerIndex), c.kvDim(), table,
-                    kv.blockSize(), attnScale, kind == ALONE, s);
+                    firstHead, group, 0, hd, st.keys, st.values, hd, st.table, KvStorage.STAGE_BLOCK, attnScale,
+                    attentionKind(i) == ALONE, s);
         }
+    }
+
+    /**
+     * This thread's float copy of the first {@code nPos} positions of the KV head of task unit {@code u}, for token
+     * {@code i}'s sequence; the kernels then see a cache of that one head (KV head 0, {@code kvDim = headDim}).
+     */
+    private Staged stage(int i, int u, int nPos) {
+        Staged st = staged.get();
+        int need = KvStorage.stagedSize(nPos, c.headDim());
+        if (st.keys.length < need) {
+            st.keys = new float[need];
+            st.values = new float[need];
+        }
+        st.table = KvStorage.stagedTable(nPos, st.table);
+        kv.stage(layerIndex, batch.blockTable(batch.sequence(i)), u / tasksPerGroup, nPos, st.keys, st.values);
+        return st;
     }
 
     /** Query heads of task unit {@code u}: {@link #headsPerTask}, fewer for the last unit of a KV group. */
@@ -437,19 +462,17 @@ public final class ForwardPass {
     /** Token {@code i}'s query heads of task unit {@code u}; output into row {@code outRow} of {@code attn}. */
     private void attend(int i, int u, int outRow) {
         int nPos = batch.position(i) + 1;
-        int g = u / tasksPerGroup;
         int group = unitHeads(u);
         int firstHead = unitFirstHead(u);
-        float[] s = scratch(Math.max(Attention.scratchSize(group, c.headDim()),
-                TiledAttention.scratchSize(group, c.headDim())));
-        if (MatmulMode.attnTiled(modes[i]) && c.headDim() % 16 == 0) {
-            TiledAttention.attend(qRaw, i * c.qDim(), attn, outRow * c.qDim(), firstHead, group, g, c.headDim(),
-                    kv.keys(layerIndex), kv.values(layerIndex), c.kvDim(), batch.blockTable(batch.sequence(i)),
-                    kv.blockSize(), nPos, attnScale, s);
+        int hd = c.headDim();
+        float[] s = scratch(Math.max(Attention.scratchSize(group, hd), TiledAttention.scratchSize(group, hd)));
+        Staged st = stage(i, u, nPos);
+        if (MatmulMode.attnTiled(modes[i]) && hd % 16 == 0) {
+            TiledAttention.attend(qRaw, i * c.qDim(), attn, outRow * c.qDim(), firstHead, group, 0, hd, st.keys,
+                    st.values, hd, st.table, KvStorage.STAGE_BLOCK, nPos, attnScale, s);
         } else {
-            Attention.attend(q, i * c.qDim(), attn, outRow * c.qDim(), firstHead, group, g, c.headDim(),
-                    kv.keys(layerIndex), kv.values(layerIndex), c.kvDim(), batch.blockTable(batch.sequence(i)),
-                    kv.blockSize(), nPos, attnScale, !MatmulMode.multi(modes[i]), s);
+            Attention.attend(q, i * c.qDim(), attn, outRow * c.qDim(), firstHead, group, 0, hd, st.keys, st.values, hd,
+                    st.table, KvStorage.STAGE_BLOCK, nPos, attnScale, !MatmulMode.multi(modes[i]), s);
         }
     }
 }

@@ -29,7 +29,7 @@ class ForwardPassAllocationTest {
         try (GgufFile f = GgufFile.open(SharedAssets.model(model)); ComputePool pool = new ComputePool(1, "alloc-test")) {
             ModelConfig c = ModelConfig.from(f);
             ModelWeights w = ModelWeights.load(f, c, numerics);
-            KvStorage kv = new KvStorage(c.nLayer(), 8, 16, c.kvDim());
+            KvStorage kv = new KvStorage(c.nLayer(), 8, 16, c.kvDim(), c.headDim());
             ForwardPass fp = new ForwardPass(w, kv, pool, 32, 4);
             int[] table = {0, 1, 2, 3, 4, 5, 6, 7};
             ForwardBatch b = new ForwardBatch(32, 2);

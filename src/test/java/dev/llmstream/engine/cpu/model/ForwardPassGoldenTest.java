@@ -45,7 +45,7 @@ class ForwardPassGoldenTest {
                 int total = gc.promptIds().length + gc.outputIds().length;
                 int blockSize = 16;
                 int blocks = (total + blockSize - 1) / blockSize;
-                KvStorage kv = new KvStorage(cfg.nLayer(), blocks, blockSize, cfg.kvDim());
+                KvStorage kv = new KvStorage(cfg.nLayer(), blocks, blockSize, cfg.kvDim(), cfg.headDim());
                 ForwardPass fp = new ForwardPass(w, kv, pool, Math.max(total, 8), 1);
                 int[] table = new int[blocks];
                 for (int i = 0; i < blocks; i++) {

@@ -6,6 +6,7 @@ import dev.llmstream.engine.cpu.model.ForwardBatch;
 import dev.llmstream.engine.cpu.model.ForwardPass;
 import dev.llmstream.engine.cpu.model.ModelConfig;
 import dev.llmstream.engine.cpu.model.ModelWeights;
+import dev.llmstream.engine.cpu.tensor.Numerics;
 import dev.llmstream.gguf.GgufFile;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -24,13 +25,16 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One forward step of {@code tokens} consecutive tokens of one sequence after {@code ctx} tokens of context,
- * every token asking for logits — the shape of a speculative verify step ({@code tokens} = 1 + k), and with
- * {@code tokens} = 1 of a decode step at that context. Uses the engine's compute pool ({@code threads}).
- * Needs a real model file: {@code -p model=/path/to.gguf} (e.g. {@code model synth --shape smollm2-360m}).
+ * One forward step of {@code sequences} sequences, each {@code tokens} consecutive tokens after {@code ctx} tokens
+ * of context, every token asking for logits. One sequence: the shape of a speculative verify step
+ * ({@code tokens} = 1 + k), and with {@code tokens} = 1 of a decode step at that context; many sequences of one
+ * token: a continuous-batching decode step. Uses the engine's compute pool ({@code threads}). Needs a real model
+ * file: {@code -p model=/path/to.gguf} (e.g. {@code model synth --shape smollm2-360m}).
  *
  * <pre>
  *   loadtest/jmh.sh ForwardStepBench -p model=/tmp/models/smollm2-360m-q8_0.gguf -p ctx=600 -p tokens=1,4,6
+ *   loadtest/jmh.sh ForwardStepBench -p model=/tmp/models/smollm2-360m-q8_0.gguf -p ctx=64 -p tokens=1 \
+ *       -p sequences=16 -p numerics=EXACT,FAST
  * </pre>
  */
 @State(Scope.Benchmark)
@@ -47,14 +51,18 @@ public class ForwardStepBench {
     public int ctx;
     @Param({"1", "2", "4", "6", "8", "16"})
     public int tokens;
+    @Param("1")
+    public int sequences;
     @Param("2")
     public int threads;
+    @Param("EXACT")
+    public Numerics numerics;
 
     private GgufFile file;
     private ComputePool pool;
     private ForwardPass forward;
     private ForwardBatch batch;
-    private int[] table;
+    private int[][] tables;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -63,26 +71,29 @@ public class ForwardStepBench {
         }
         file = GgufFile.open(Path.of(model));
         ModelConfig c = ModelConfig.from(file);
-        ModelWeights w = ModelWeights.load(file, c);
+        ModelWeights w = ModelWeights.load(file, c, numerics);
         pool = new ComputePool(threads, "bench");
         int blocks = (ctx + tokens + 15) / 16;
-        KvStorage kv = new KvStorage(c.nLayer(), blocks, 16, c.kvDim());
+        KvStorage kv = new KvStorage(c.nLayer(), blocks * sequences, 16, c.kvDim(), c.headDim());
         int chunk = 256;
-        forward = new ForwardPass(w, kv, pool, Math.max(chunk, tokens), tokens);
-        batch = new ForwardBatch(Math.max(chunk, tokens), tokens);
-        table = new int[blocks];
-        for (int i = 0; i < blocks; i++) {
-            table[i] = i;
-        }
-        // the context, prefilled in chunks (its logits are not needed)
-        for (int c0 = 0; c0 < ctx; c0 += chunk) {
-            int n = Math.min(chunk, ctx - c0);
-            batch.clear();
-            int s = batch.addSequence(table, ctx);
-            for (int i = 0; i < n; i++) {
-                batch.addToken(s, 100 + (c0 + i) % 1000, c0 + i, i == n - 1);
+        int stepTokens = sequences * tokens;
+        forward = new ForwardPass(w, kv, pool, Math.max(chunk, stepTokens), stepTokens);
+        batch = new ForwardBatch(Math.max(chunk, stepTokens), Math.max(1, sequences));
+        tables = new int[sequences][blocks];
+        for (int q = 0; q < sequences; q++) {
+            for (int i = 0; i < blocks; i++) {
+                tables[q][i] = q * blocks + i;
             }
-            forward.forward(batch);
+            // the context, prefilled in chunks (its logits are not needed); each sequence its own tokens
+            for (int c0 = 0; c0 < ctx; c0 += chunk) {
+                int n = Math.min(chunk, ctx - c0);
+                batch.clear();
+                int s = batch.addSequence(tables[q], ctx);
+                for (int i = 0; i < n; i++) {
+                    batch.addToken(s, 100 + (c0 + i + 37 * q) % 1000, c0 + i, i == n - 1);
+                }
+                forward.forward(batch);
+            }
         }
     }
 
@@ -95,9 +106,11 @@ public class ForwardStepBench {
     @Benchmark
     public float step() {
         batch.clear();
-        int s = batch.addSequence(table, ctx);
-        for (int i = 0; i < tokens; i++) {
-            batch.addToken(s, 200 + i, ctx + i, true);
+        for (int q = 0; q < sequences; q++) {
+            int s = batch.addSequence(tables[q], ctx);
+            for (int i = 0; i < tokens; i++) {
+                batch.addToken(s, 200 + i + q, ctx + i, true);
+            }
         }
         return forward.forward(batch)[0];
     }
