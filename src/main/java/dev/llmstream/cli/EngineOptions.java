@@ -64,7 +64,7 @@ public final class EngineOptions {
     int specMaxBatch;
 
     @Option(names = "--numerics", defaultValue = "exact",
-            description = "CPU matmul rounding: exact (llama.cpp's bits) or fast (Q8_0: one multiply-add per weight, faster batches; default: ${DEFAULT-VALUE})")
+            description = "CPU rounding: exact (llama.cpp's bits) or fast (Q8_0 one multiply-add per weight, float attention; faster batches; default: ${DEFAULT-VALUE})")
     String numerics;
 
     @Option(names = "--no-warmup", description = "skip the JIT warm-up run at start")

@@ -99,7 +99,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--block-size", description = "tokens per KV block (default 16)")
     Integer blockSize;
 
-    @Option(names = "--numerics", description = "CPU matmul rounding: exact (llama.cpp's bits, default) or fast (Q8_0: one multiply-add per weight, faster batches)")
+    @Option(names = "--numerics", description = "CPU rounding: exact (llama.cpp's bits, default) or fast (Q8_0 one multiply-add per weight, float attention; faster batches)")
     String numerics;
 
     @Option(names = "--max-step-ms", description = "while streams decode, size prefill chunks to keep a step near this (default 200; 0 = off)")

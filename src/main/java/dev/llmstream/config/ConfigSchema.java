@@ -42,7 +42,7 @@ public final class ConfigSchema {
         add(ConfigKey.bool("engine.prefix_cache", true, "reuse cached prompt blocks across requests"));
         add(ConfigKey.integer("engine.block_size", 16, 1, 1024, "tokens per KV-cache block"));
         add(ConfigKey.integer("engine.max_step_ms", 200, 0, 60_000, "while streams decode, prefill chunks sized so a step takes about this long (0: static budget)"));
-        add(ConfigKey.string("engine.numerics", "exact", "CPU matmul rounding: exact (llama.cpp's bits) or fast (Q8_0 one multiply-add per weight, ~1.5x batched decode)"));
+        add(ConfigKey.string("engine.numerics", "exact", "CPU rounding: exact (llama.cpp's bits) or fast (Q8_0 one multiply-add per weight, float attention; ~1.5x batched decode)"));
         add(ConfigKey.bool("engine.warmup", true, "run the JIT warm-up before /ready turns 200"));
         add(ConfigKey.string("engine.spec", "off", "speculative decoding default: off, ngram (prompt lookup) or draft"));
         add(ConfigKey.string("engine.draft_model", "", "draft GGUF sharing the model's vocabulary (engine.spec: draft)"));

@@ -5,12 +5,14 @@ import dev.llmstream.engine.cpu.compute.ParallelMatmul;
 import dev.llmstream.engine.cpu.kernel.Activations;
 import dev.llmstream.engine.cpu.kernel.Attention;
 import dev.llmstream.engine.cpu.kernel.F16;
+import dev.llmstream.engine.cpu.kernel.FastAttention;
 import dev.llmstream.engine.cpu.kernel.Rope;
 import dev.llmstream.engine.cpu.kernel.TiledAttention;
 import dev.llmstream.engine.cpu.kv.KvStorage;
 import dev.llmstream.engine.cpu.tensor.ActivationFormat;
 import dev.llmstream.engine.cpu.tensor.ActivationQuantizer;
 import dev.llmstream.engine.cpu.tensor.MatmulMode;
+import dev.llmstream.engine.cpu.tensor.Numerics;
 import dev.llmstream.engine.cpu.tensor.PreparedInput;
 import dev.llmstream.engine.cpu.tensor.WeightMatrix;
 
@@ -30,7 +32,9 @@ import dev.llmstream.engine.cpu.tensor.WeightMatrix;
  * <p>Numerics follow llama.cpp's CPU backend operation for operation (see the kernels): each matmul's
  * activations are prepared in the weight format's {@code vec_dot_type} ({@link ActivationQuantizer}) with
  * per-token {@link MatmulMode} bits — from the token's place in its prompt, and single for the last
- * layer's feed-forward block, which llama.cpp runs on one row per output.
+ * layer's feed-forward block, which llama.cpp runs on one row per output. In fast numerics
+ * ({@link Numerics#FAST}) the Q8_0 matmuls and the attention ({@link FastAttention}) sum in float in their own
+ * order instead.
  */
 public final class ForwardPass {
     private final ModelWeights weights;
@@ -41,6 +45,8 @@ public final class ForwardPass {
     private final Rope rope;
     private final float attnScale;
     private final int maxLogits;
+    /** Fast numerics: float softmax attention ({@link FastAttention}) instead of llama.cpp's F16 flash attention. */
+    private final boolean fastAttention;
 
     private final float[] x;      // residual stream [T × nEmbd]
     private final float[] xn;     // normalized input of the current sub-layer [T × nEmbd]
@@ -111,6 +117,7 @@ public final class ForwardPass {
         this.pool = pool;
         this.matmul = new ParallelMatmul(pool);
         this.maxLogits = maxLogits;
+        this.fastAttention = weights.numerics() == Numerics.FAST && FastAttention.applies(c.headDim());
         RopeScaling rs = c.ropeScaling();
         float[] divisors = weights.ropeFreqDivisors() != null ? weights.ropeFreqDivisors()
                 : rs.llama3Divisors(c.ropeDim(), c.ropeTheta());
@@ -405,7 +412,14 @@ public final class ForwardPass {
         int firstHead = unitFirstHead(u);
         Staged st = stage(i, u, batch.position(i) + count);
         int hd = c.headDim();
-        if (attentionKind(i) == TILED) {
+        if (fastAttention) {
+            for (int j = 0; j < count; j++) {
+                int nPos = batch.position(i) + j + 1;
+                float[] s = scratch(FastAttention.scratchSize(nPos, group));
+                FastAttention.attend(qRaw, (i + j) * c.qDim(), attn, (i + j) * c.qDim(), firstHead, group, hd, st.keys,
+                        st.values, nPos, attnScale, s);
+            }
+        } else if (attentionKind(i) == TILED) {
             float[] s = scratch(TiledAttention.blockScratchSize(group, hd));
             TiledAttention.attendBlock(qRaw, i * c.qDim(), c.qDim(), attn, i * c.qDim(), count, batch.position(i) + 1,
                     firstHead, group, 0, hd, st.keys, st.values, hd, st.table, KvStorage.STAGE_BLOCK, attnScale, s);
@@ -465,8 +479,13 @@ public final class ForwardPass {
         int group = unitHeads(u);
         int firstHead = unitFirstHead(u);
         int hd = c.headDim();
-        float[] s = scratch(Math.max(Attention.scratchSize(group, hd), TiledAttention.scratchSize(group, hd)));
         Staged st = stage(i, u, nPos);
+        if (fastAttention) {
+            FastAttention.attend(qRaw, i * c.qDim(), attn, outRow * c.qDim(), firstHead, group, hd, st.keys, st.values,
+                    nPos, attnScale, scratch(FastAttention.scratchSize(nPos, group)));
+            return;
+        }
+        float[] s = scratch(Math.max(Attention.scratchSize(group, hd), TiledAttention.scratchSize(group, hd)));
         if (MatmulMode.attnTiled(modes[i]) && hd % 16 == 0) {
             TiledAttention.attend(qRaw, i * c.qDim(), attn, outRow * c.qDim(), firstHead, group, 0, hd, st.keys,
                     st.values, hd, st.table, KvStorage.STAGE_BLOCK, nPos, attnScale, s);

@@ -26,10 +26,12 @@ public final class ModelWeights {
     private final float[] outputNorm;
     private final WeightMatrix output;
     private final float[] ropeFreqDivisors;
+    private final Numerics numerics;
 
     private ModelWeights(ModelConfig config, WeightMatrix tokenEmbedding, LayerWeights[] layers, float[] outputNorm,
-                         WeightMatrix output, float[] ropeFreqDivisors) {
+                         WeightMatrix output, float[] ropeFreqDivisors, Numerics numerics) {
         this.config = config;
+        this.numerics = numerics;
         this.tokenEmbedding = tokenEmbedding;
         this.layers = layers;
         this.outputNorm = outputNorm;
@@ -68,11 +70,16 @@ public final class ModelWeights {
         float[] outNorm = l.vector("output_norm.weight", c.nEmbd());
         WeightMatrix out = c.tiedEmbeddings() ? embd : l.matrix("output.weight", c.vocabSize(), c.nEmbd());
         float[] freqs = l.optionalVector("rope_freqs.weight", c.ropeDim() / 2);
-        return new ModelWeights(c, embd, layers, outNorm, out, freqs);
+        return new ModelWeights(c, embd, layers, outNorm, out, freqs, numerics);
     }
 
     public ModelConfig config() {
         return config;
+    }
+
+    /** The numerics the weights were loaded for; the forward pass's attention follows them too. */
+    public Numerics numerics() {
+        return numerics;
     }
 
     public WeightMatrix tokenEmbedding() {

@@ -3,7 +3,7 @@ package dev.llmstream.engine.cpu.tensor;
 import java.util.Locale;
 
 /**
- * How the CPU engine's matmuls round (configuration {@code engine.numerics}).
+ * How the CPU engine's matmuls and attention round (configuration {@code engine.numerics}).
  *
  * <ul>
  *   <li>{@link #EXACT}: every weight format in llama.cpp's own arithmetic (its x86 kernels' integer partial sums
@@ -14,7 +14,8 @@ import java.util.Locale;
  *       throughput end to end (docs/performance.md). The activations are still quantized to 8 bits as llama.cpp
  *       does, but the different float rounding moves the Q8_0 golden model's first-token probabilities by up to
  *       about 1e-2, and greedy text can part from llama.cpp's where a step's top two logits are close. Other
- *       formats stay exact.</li>
+ *       weight formats stay exact. Attention, for any format, is float softmax attention
+ *       ({@code FastAttention}) instead of llama.cpp's flash attention with its F16 value accumulator.</li>
  * </ul>
  * Either way every result is batch invariant: a request's output does not depend on what else is in the batch.
  */

@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The vector Q8_0 activation quantizer against {@code quantize_row_q8_0} written value by value: the same bits
  * for the quants, the f16 scale and the returned unrounded scale, on random blocks and on the edges (zeros and
- * −0, halves that tie after scaling, subnormals, a block whose maximum is negative, ±∞, NaN).
+ * −0, halves that tie after scaling, subnormals, a block whose maximum is negative, ±∞, NaN); and the grouped
+ * layout of the fast kernels.
  */
 class ActivationQuantizerTest {
     @Test
@@ -29,6 +30,58 @@ class ActivationQuantizerTest {
             }
             assertThat(Float.floatToRawIntBits(s1[0])).as("trial %d scale", trial).isEqualTo(Float.floatToRawIntBits(s2[0]));
             assertThat(Float.floatToRawIntBits(r1)).as("trial %d d", trial).isEqualTo(Float.floatToRawIntBits(r2));
+        }
+    }
+
+    /**
+     * The grouped preparation of the fast Q8_0 kernels, by column ranges as the forward pass splits it: per token the
+     * quants and scales of the one-token scalar form, and each token group's columns {@code q·d} with zero padding
+     * lanes, for batch sizes around the group widths.
+     */
+    @Test
+    void groupedColumnsMatchTheScalarFormForEveryGroupShape() {
+        SplittableRandom rnd = new SplittableRandom(11);
+        int cols = 160;
+        int nb = cols / 32;
+        for (int tokens : new int[] {1, 3, 8, 9, 16, 17, 30, 32, 40, 53}) {
+            float[] src = new float[tokens * cols];
+            for (int t = 0; t < tokens; t++) {
+                for (int b = 0; b < nb; b++) {
+                    System.arraycopy(block(rnd, rnd.nextInt(8)), 0, src, t * cols + 32 * b, 32);
+                }
+            }
+            PreparedInput px = new PreparedInput();
+            ActivationQuantizer.begin(ActivationFormat.Q8_0_GROUPED, tokens, cols, new byte[tokens], px);
+            java.util.Arrays.fill(px.grouped, 7f); // stale values the padding lanes must not keep
+            ActivationQuantizer.prepareColumns(src, 0, 64, px);
+            ActivationQuantizer.prepareColumns(src, 64, cols, px);
+            float[] q = new float[tokens * cols];
+            float[] d = new float[1];
+            for (int s = 0, w; s < tokens; s += w) {
+                w = PreparedInput.groupWidth(tokens - s);
+                for (int j = 0; j < w; j++) {
+                    int t = s + j;
+                    for (int b = 0; b < nb; b++) {
+                        if (t < tokens) {
+                            ActivationQuantizer.q8_0BlockScalar(src, t * cols + 32 * b, q, d, 0);
+                            assertThat(Float.floatToRawIntBits(px.scales[t * nb + b]))
+                                    .as("%d tokens: scale of token %d block %d", tokens, t, b)
+                                    .isEqualTo(Float.floatToRawIntBits(d[0]));
+                        }
+                        for (int e = 0; e < 32; e++) {
+                            int k = 32 * b + e;
+                            float want = t < tokens ? q[t * cols + k] * d[0] : 0f;
+                            if (t < tokens) {
+                                assertThat(Float.floatToIntBits(px.value(t, k))).as("%d tokens: quant %d of token %d", tokens, k, t)
+                                        .isEqualTo(Float.floatToIntBits(q[t * cols + k]));
+                            }
+                            assertThat(Float.floatToIntBits(px.grouped[s * cols + k * w + j]))
+                                    .as("%d tokens: grouped value %d of token %d", tokens, k, t)
+                                    .isEqualTo(Float.floatToIntBits(want));
+                        }
+                    }
+                }
+            }
         }
     }
 
