@@ -13,9 +13,10 @@ import jdk.incubator.vector.VectorOperators;
  *
  * <p>Not llama.cpp's flash attention, whose F16 value accumulator ({@code acc = f16(fma(v, w, acc))} per position)
  * {@link Attention} reproduces bit for bit: there every position waits on the previous one's rounding chain (about
- * fifteen cycles per sixteen dimensions and head). Here the weights are exact-libm {@code exp(s − max)} over the
- * whole history at once (two passes: scores, then values; the history of one head is a few kilobytes to a few
- * hundred in cache), and the values are summed in float with independent chains. Float accumulation is more
+ * fifteen cycles per sixteen dimensions and head). Here the weights are {@code exp(s − max)} over the whole
+ * history at once, by ggml's vector {@code expf} (the one its softmax uses, {@link Activations#expSub}), in two
+ * passes (scores, then values; the history of one head is a few kilobytes to a few hundred, in cache), and the
+ * values are summed in float with independent chains. Float accumulation is more
  * accurate than F16, and a token's result depends only on its own sequence's keys and values, so batches stay
  * invariant. Shapes: {@code headDim} a multiple of 16 with 16-lane vectors ({@link #applies}).
  */
