@@ -27,7 +27,8 @@ import jdk.incubator.vector.VectorSpecies;
  * ggml's split-KV path instead: the loop above runs separately over each reference thread's share of the
  * padded range and the partial {@code (M, S, acc)} are merged in order ({@code ggml_flash_attn_ext_reduce_partials});
  * micro-batches of 64 tokens or more use {@link TiledAttention}. The query heads sharing one KV head (grouped-query attention, Ainslie et al. 2023) are processed
- * together so each K/V row is read once. KV layout per layer ({@link KvStorage}): V at
+ * together so each K/V row is read once. KV layout: a float cache in paged blocks ({@link KvStorage#keyOffset},
+ * {@link KvStorage#valueRows}; the forward pass hands over a {@link KvStorage#stage staged} copy of one head): V at
  * {@code vCache[(block · blockSize + slot) · kvDim + kvHead · headDim + d]}, K transposed within the block at
  * {@code kCache[(block · kvDim + kvHead · headDim + d) · blockSize + slot]}; position {@code j} of a sequence
  * is slot {@code j % blockSize} of block {@code blockTable[j / blockSize]}.

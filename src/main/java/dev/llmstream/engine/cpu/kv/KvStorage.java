@@ -2,9 +2,9 @@ package dev.llmstream.engine.cpu.kv;
 
 /**
  * The numbers of the paged KV cache: per layer one array of IEEE half-precision values (F16 bits in
- * {@code short}s, as llama.cpp's default {@code type_k = type_v = f16}). The forward pass rounds keys and values
- * to F16 before they are stored, so the halves hold exactly what attention computes with, at half the bytes of
- * floats: twice the blocks in one memory budget.
+ * {@code short}s, as llama.cpp's default {@code type_k = type_v = f16}): keys and values are rounded to F16 (nearest
+ * even) as they are stored, which is what llama.cpp's cache holds and what attention computes with, at half the
+ * bytes of floats: twice the blocks in one memory budget.
  *
  * <p>Layout: per block, per KV head, one region of {@code 2 × blockSize × headDim} halves holding that head's
  * keys, transposed ({@code [headDim][blockSize]}: element {@code e} of the keys at slots {@code 0..blockSize-1}
@@ -16,7 +16,8 @@ package dev.llmstream.engine.cpu.kv;
  * <p>Attention reads floats: {@link #stage} converts one KV head's history into float buffers laid out as a
  * cache of {@link #STAGE_BLOCK}-slot blocks of one head ({@link #stagedTable}, {@link #keyOffset}); the loops are
  * C2-vectorized conversions ({@code vcvtph2ps}, sixteen halves per instruction on AVX-512), and the attention
- * kernels run unchanged on the staged copy, so the arithmetic and its bits do not depend on the storage.
+ * kernels run unchanged on the staged copy (the conversion back is exact), so the arithmetic and its bits do not
+ * depend on the storage.
  */
 public final class KvStorage {
     /** Slots per block of a {@link #stage staged} copy. */
@@ -115,7 +116,7 @@ public final class KvStorage {
 
     /**
      * Stores the key {@code key[off .. off+kvDim)} of logical position {@code pos} of a sequence in layer
-     * {@code layer}, as halves (values already F16 convert exactly; others round to nearest even).
+     * {@code layer}, rounded to halves (nearest even).
      */
     public void writeKey(int layer, int[] blockTable, int pos, float[] key, int off) {
         short[] l = kv[layer];

@@ -70,17 +70,25 @@ public final class ForwardPass {
     private int headsPerTask = 1;   // most query heads of one KV group per attention task this step (see planAttention)
     private int tasksPerGroup = 1;  // attention tasks per KV group: ceil(groupSize / headsPerTask)
     private int tasksPerToken = 1;  // attention tasks per token this step: nHeadKv · tasksPerGroup
-    private final ThreadLocal<float[]> scores = ThreadLocal.withInitial(() -> new float[0]);
     private final ThreadLocal<Staged> staged = ThreadLocal.withInitial(Staged::new);
 
     /**
-     * A thread's float copy of one KV head's history ({@link KvStorage#stage}): the attention kernels read it as
-     * a cache of one head in {@link KvStorage#STAGE_BLOCK}-slot blocks.
+     * A thread's attention buffers: the float copy of one KV head's history ({@link KvStorage#stage}), which the
+     * kernels read as a cache of one head in {@link KvStorage#STAGE_BLOCK}-slot blocks, and the kernels' scratch.
      */
     private static final class Staged {
         float[] keys = new float[0];
         float[] values = new float[0];
         int[] table = new int[0];
+        float[] scratch = new float[0];
+
+        /** The scratch, at least {@code need} floats. */
+        float[] scratch(int need) {
+            if (scratch.length < need) {
+                scratch = new float[need];
+            }
+            return scratch;
+        }
     }
 
     // state of the current step, read by the parallel tasks below
@@ -331,19 +339,14 @@ public final class ForwardPass {
         int cs = i * rope.pairs();
         rope.apply(q, qOff, c.nHead(), c.headDim(), cos, sin, cs);
         rope.apply(k, kOff, c.nHeadKv(), c.headDim(), cos, sin, cs);
-        // llama.cpp keeps the KV cache in F16 and converts Q to F16 for the K·Q products of its one-query
-        // attention; round the same way (its tiled attention reads Q in F32: keep that copy).
+        // llama.cpp keeps the KV cache in F16 (KvStorage rounds K and V as it stores them) and converts Q to F16
+        // for the K·Q products of its one-query attention; round the same way (its tiled attention reads Q in
+        // F32: keep that copy).
         System.arraycopy(q, qOff, qRaw, qOff, c.qDim());
-        roundF16(q, qOff, c.qDim());
-        roundF16(k, kOff, c.kvDim());
-        roundF16(v, kOff, c.kvDim());
+        F16.roundInPlace(q, qOff, c.qDim());
         int[] table = batch.blockTable(batch.sequence(i));
         kv.writeKey(layerIndex, table, batch.position(i), k, kOff);
         kv.writeValue(layerIndex, table, batch.position(i), v, kOff);
-    }
-
-    private static void roundF16(float[] a, int off, int n) {
-        F16.roundInPlace(a, off, n);
     }
 
     /**
@@ -413,18 +416,17 @@ public final class ForwardPass {
         Staged st = stage(i, u, batch.position(i) + count);
         int hd = c.headDim();
         if (fastAttention) {
+            float[] s = st.scratch(FastAttention.scratchSize(batch.position(i) + count, group));
             for (int j = 0; j < count; j++) {
-                int nPos = batch.position(i) + j + 1;
-                float[] s = scratch(FastAttention.scratchSize(nPos, group));
                 FastAttention.attend(qRaw, (i + j) * c.qDim(), attn, (i + j) * c.qDim(), firstHead, group, hd, st.keys,
-                        st.values, nPos, attnScale, s);
+                        st.values, batch.position(i) + j + 1, attnScale, s);
             }
         } else if (attentionKind(i) == TILED) {
-            float[] s = scratch(TiledAttention.blockScratchSize(group, hd));
+            float[] s = st.scratch(TiledAttention.blockScratchSize(group, hd));
             TiledAttention.attendBlock(qRaw, i * c.qDim(), c.qDim(), attn, i * c.qDim(), count, batch.position(i) + 1,
                     firstHead, group, 0, hd, st.keys, st.values, hd, st.table, KvStorage.STAGE_BLOCK, attnScale, s);
         } else {
-            float[] s = scratch(Attention.blockScratchSize(count, group, hd));
+            float[] s = st.scratch(Attention.blockScratchSize(count, group, hd));
             Attention.attendBlock(q, i * c.qDim(), c.qDim(), attn, i * c.qDim(), count, batch.position(i) + 1,
                     firstHead, group, 0, hd, st.keys, st.values, hd, st.table, KvStorage.STAGE_BLOCK, attnScale,
                     attentionKind(i) == ALONE, s);
@@ -457,15 +459,6 @@ public final class ForwardPass {
         return (u / tasksPerGroup) * c.groupSize() + (u % tasksPerGroup) * headsPerTask;
     }
 
-    /** This thread's attention scratch, at least {@code need} floats. */
-    private float[] scratch(int need) {
-        float[] s = scores.get();
-        if (s.length < need) {
-            s = new float[need];
-            scores.set(s);
-        }
-        return s;
-    }
 
     /** Last layer: logit token {@code j = task / tasksPerToken}'s heads, output in compact row {@code j}. */
     private void attentionLogit(int task) {
@@ -482,10 +475,10 @@ public final class ForwardPass {
         Staged st = stage(i, u, nPos);
         if (fastAttention) {
             FastAttention.attend(qRaw, i * c.qDim(), attn, outRow * c.qDim(), firstHead, group, hd, st.keys, st.values,
-                    nPos, attnScale, scratch(FastAttention.scratchSize(nPos, group)));
+                    nPos, attnScale, st.scratch(FastAttention.scratchSize(nPos, group)));
             return;
         }
-        float[] s = scratch(Math.max(Attention.scratchSize(group, hd), TiledAttention.scratchSize(group, hd)));
+        float[] s = st.scratch(Math.max(Attention.scratchSize(group, hd), TiledAttention.scratchSize(group, hd)));
         if (MatmulMode.attnTiled(modes[i]) && hd % 16 == 0) {
             TiledAttention.attend(qRaw, i * c.qDim(), attn, outRow * c.qDim(), firstHead, group, 0, hd, st.keys,
                     st.values, hd, st.table, KvStorage.STAGE_BLOCK, nPos, attnScale, s);
